@@ -1,0 +1,2 @@
+// Package exercises holds the workshop's exercises, one folder each.
+package exercises

@@ -1,0 +1,2 @@
+// Package streamlib is a small Kafka Streams for Go.
+package streamlib
