@@ -262,8 +262,15 @@ func storeOf[S any](d *Driver, name, kind string) S {
 }
 
 // KeyValueStore returns the topology's key-value store with that name.
+// For the store of a table (which keeps each row with its timestamp) it
+// returns the plain values, see streamlib.PlainValues.
 func KeyValueStore[K, V any](d *Driver, name string) store.KeyValueStore[K, V] {
 	d.tb.Helper()
+	if st, err := d.Store(name); err == nil {
+		if ts, ok := st.(store.KeyValueStore[K, store.ValueAndTimestamp[V]]); ok {
+			return streamlib.PlainValues(ts)
+		}
+	}
 	return storeOf[store.KeyValueStore[K, V]](d, name, "key-value store")
 }
 
