@@ -19,14 +19,12 @@ var notTopicChar = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
 // a legal topic name of at most 200 characters.
 func UniqueName(t testing.TB, prefix string) string {
 	t.Helper()
-	test := strings.Trim(notTopicChar.ReplaceAllString(t.Name(), "_"), "_")
-	if len(test) > 120 {
-		test = test[:120]
+	const maxLen = 200
+	suffix := fmt.Sprintf("-%x-%08x", time.Now().UnixNano(), rand.Uint32())
+	base := prefix + "-" + t.Name()
+	base = strings.Trim(notTopicChar.ReplaceAllString(base, "_"), "_")
+	if len(base) > maxLen-len(suffix) {
+		base = base[:maxLen-len(suffix)] // keep the suffix: it is what makes the name unique
 	}
-	name := fmt.Sprintf("%s-%s-%x-%08x", prefix, test, time.Now().UnixNano(), rand.Uint32())
-	name = notTopicChar.ReplaceAllString(name, "_")
-	if len(name) > 200 {
-		name = name[:200]
-	}
-	return name
+	return base + suffix
 }
