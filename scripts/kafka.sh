@@ -124,7 +124,7 @@ POM
 	# The jars are copied out; the Maven repository is only a download area.
 	rm -rf "$KAFKA_CACHE_DIR/m2"
 	touch "$KAFKA_CACHE_DIR/.complete"
-	say "fetched $(ls "$JARS_DIR" | wc -l) jars in $(elapsed "$start")"
+	say "fetched $(find "$JARS_DIR" -name "*.jar" | wc -l) jars in $(elapsed "$start")"
 }
 
 write_config() {
