@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -36,7 +37,8 @@ type key struct{ pkg, test string }
 type summary struct {
 	out                     io.Writer
 	passed, failed, skipped int
-	buildFailed             bool
+	buildFailed             []string // packages that did not build
+	pkgFailed               []string // packages that failed beyond their tests (timeouts, panics, TestMain)
 	buf                     map[key][]string
 }
 
@@ -74,7 +76,7 @@ func (s *summary) handle(e event) {
 	case "build-output":
 		fmt.Fprint(s.out, e.Output)
 	case "build-fail":
-		s.buildFailed = true
+		s.buildFailed = append(s.buildFailed, e.ImportPath)
 	case "output":
 		if e.Test == "" && (strings.HasPrefix(e.Output, "ok  ") || strings.HasPrefix(e.Output, "?   ")) {
 			fmt.Fprint(s.out, e.Output)
@@ -101,8 +103,12 @@ func (s *summary) handle(e event) {
 			delete(s.buf, k)
 			return
 		}
-		// A package that fails without output failed to build.
-		s.buildFailed = s.buildFailed || len(s.buf[k]) == 0
+		// A package that fails without output of its own failed to build
+		// (here or in a dependency, already reported by build-fail).
+		if len(s.buf[k]) == 0 && !slices.Contains(s.buildFailed, e.Package) {
+			s.buildFailed = append(s.buildFailed, e.Package)
+		}
+		s.pkgFailed = append(s.pkgFailed, e.Package)
 		// Tests cut short (a timeout, a panic) never report; show them.
 		for tk := range s.buf {
 			if tk.pkg == e.Package && tk.test != "" {
@@ -123,9 +129,15 @@ func (s *summary) print(k key, prefix string) {
 
 // finish prints the count and returns the exit code.
 func (s *summary) finish() int {
+	if len(s.buildFailed) > 0 {
+		fmt.Fprintf(s.out, "did not build: %s\n", strings.Join(s.buildFailed, " "))
+	}
+	if len(s.pkgFailed) > 0 {
+		fmt.Fprintf(s.out, "failed packages: %s\n", strings.Join(s.pkgFailed, " "))
+	}
 	fmt.Fprintf(s.out, "tests: %d passed, %d failed, %d skipped\n", s.passed, s.failed, s.skipped)
 	switch {
-	case s.failed > 0 || s.buildFailed:
+	case s.failed > 0 || len(s.buildFailed) > 0 || len(s.pkgFailed) > 0:
 		return 1
 	case s.passed+s.skipped == 0:
 		fmt.Fprintln(s.out, "testsum: no test ran")

@@ -2,6 +2,7 @@ package kafkatest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ import (
 const BootstrapEnv = "KAFKA_BOOTSTRAP_SERVERS"
 
 // Image is the container image Bootstrap starts when it uses Docker.
-const Image = "apache/kafka:4.1.1"
+const Image = "apache/kafka:4.4.0"
 
 // containerStart bounds pulling and starting the container.
 const containerStart = 3 * time.Minute
@@ -53,10 +54,10 @@ func Bootstrap(t testing.TB) []string {
 
 // dockerUnavailable returns why Docker cannot be used, or "" if it can.
 func dockerUnavailable() (reason string) {
-	// The provider panics in some broken setups; treat that as no Docker.
+	// testcontainers panics when it finds no Docker host; that means no Docker.
 	defer func() {
 		if r := recover(); r != nil {
-			reason = "docker provider panicked"
+			reason = fmt.Sprintf("testcontainers found no Docker engine: %v", r)
 		}
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
