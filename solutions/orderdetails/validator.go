@@ -199,9 +199,20 @@ func (v *Validator) Run(ctx context.Context) (err error) {
 		if err := h.fatal(); err != nil {
 			return err
 		}
+		if h.takeFailed() {
+			// A write failed; give the cluster a moment before trying again.
+			select {
+			case <-ctx.Done():
+			case <-time.After(retryBackoff):
+			}
+		}
 	}
 	return nil
 }
+
+// retryBackoff is the pause before a new session after one ended because a
+// record could not be handled.
+const retryBackoff = 500 * time.Millisecond
 
 // consume subscribes the group to the orders topic and hands every record of
 // the partitions it is given to h, until the session ends.
@@ -232,7 +243,8 @@ type handler struct {
 	log           *slog.Logger
 
 	mu       sync.Mutex
-	fatalErr error
+	fatalErr error // stops Run
+	failed   bool  // a record failed in the last session
 }
 
 // Setup runs when a session starts; there is nothing to prepare.
@@ -256,6 +268,7 @@ func (h *handler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.Co
 					// A bug does not go away by retrying: stop Run.
 					return h.setFatal(fmt.Errorf("orderdetails: record %s/%d@%d: %w", msg.Topic, msg.Partition, msg.Offset, err))
 				}
+				h.setFailed()
 				h.log.Error("order not validated; will retry from the last committed offset",
 					"topic", msg.Topic, "partition", msg.Partition, "offset", msg.Offset, "err", err)
 				return err
@@ -369,6 +382,23 @@ func (h *handler) setFatal(err error) error {
 		h.fatalErr = err
 	}
 	return err
+}
+
+// setFailed records that a record could not be handled.
+func (h *handler) setFailed() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.failed = true
+}
+
+// takeFailed reports whether a record could not be handled since the last
+// call, and clears the mark.
+func (h *handler) takeFailed() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	failed := h.failed
+	h.failed = false
+	return failed
 }
 
 // fatal returns the error that must stop Run, if any.
