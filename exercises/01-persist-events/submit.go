@@ -212,7 +212,7 @@ func (s *Submitter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Submit writes order to the orders topic and returns once the broker has
 // acknowledged it, or with the reason it could not. The order must be
 // complete; ServeHTTP checks that before calling Submit. ctx is checked
-// before the write starts; a write in progress cannot be called back.
+// before the write starts; a write in progress cannot be cancelled.
 func (s *Submitter) Submit(ctx context.Context, order domain.Order) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("orders: order %s: %w", order.ID, err)
