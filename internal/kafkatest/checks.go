@@ -145,38 +145,27 @@ func CheckTransactions(t testing.TB, addrs []string) {
 // records do not arrive in time, or if more arrive than expected.
 func consumePartition(t testing.TB, addrs []string, cfg *sarama.Config, topic string, partition int32, n int) []string {
 	t.Helper()
-	consumer, err := sarama.NewConsumer(addrs, cfg)
-	require.NoError(t, err, "consumer")
-	defer closeOrFail(t, "consumer", consumer)
-	pc, err := consumer.ConsumePartition(topic, partition, sarama.OffsetOldest)
-	require.NoError(t, err, "consume %s/%d", topic, partition)
-	defer closeOrFail(t, "partition consumer", pc)
-
-	var got []string
-	deadline := time.NewTimer(checkTimeout)
-	defer deadline.Stop()
-	for len(got) < n {
-		select {
-		case msg := <-pc.Messages():
-			got = append(got, string(msg.Value))
-		case cerr := <-pc.Errors():
-			t.Fatalf("consume %s/%d: %v", topic, partition, cerr)
-		case <-deadline.C:
-			t.Fatalf("consume %s/%d: %d of %d records after %v: %q", topic, partition, len(got), n, checkTimeout, got)
-		}
-	}
-	return got
+	return consumePartitionOrErr(t, addrs, cfg, topic, partition, n, nil)
 }
 
 // CheckGroupSharing starts one group member on a four-partition topic,
-// then a second one, and fails t unless, with the eager range strategy,
-// the partitions end up split two and two between the members and every
-// record produced is consumed by one of them.
-//
-// The range strategy is used on purpose: on kfake it moves partitions
-// correctly when a member joins or leaves, which the checks of this
-// project rely on.
+// then a second one, then stops the second. It fails t unless the
+// partitions move as they should (all to the first member, two and two,
+// all back to the first) and every record produced is consumed by one of
+// the members. It uses the eager range strategy, sarama's default.
 func CheckGroupSharing(t testing.TB, addrs []string) {
+	t.Helper()
+	CheckGroupSharingWith(t, addrs, sarama.NewBalanceStrategyRange())
+}
+
+// CheckGroupSharingWith is CheckGroupSharing with another assignment
+// strategy, such as sarama.NewBalanceStrategyCooperativeSticky().
+//
+// Ownership is tracked by ConsumeClaim, which runs exactly while a member
+// owns a partition. Setup is no measure of it: with a cooperative strategy
+// sarama calls Setup once per member, not once per rebalance, so a member
+// that joins sees no claims in Setup and receives its partitions later.
+func CheckGroupSharingWith(t testing.TB, addrs []string, strategy sarama.BalanceStrategy) {
 	t.Helper()
 	const partitions = 4
 	topic := UniqueName(t, "group")
@@ -199,19 +188,18 @@ func CheckGroupSharing(t testing.TB, addrs []string) {
 	}
 
 	state := newGroupState()
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	join := func(member string) {
+	// join starts a member; the returned func makes it leave the group and
+	// waits until it has.
+	join := func(member string) (leave func()) {
 		t.Helper()
 		cfg := ClientConfig()
-		cfg.Consumer.Group.Rebalance.GroupStrategies = []sarama.BalanceStrategy{sarama.NewBalanceStrategyRange()}
+		cfg.Consumer.Group.Rebalance.GroupStrategies = []sarama.BalanceStrategy{strategy}
 		cg, err := sarama.NewConsumerGroup(addrs, group, cfg)
 		require.NoError(t, err, "consumer group member %s", member)
-		wg.Go(func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
 			defer cg.Close()
 			h := &groupHandler{member: member, state: state}
 			for ctx.Err() == nil {
@@ -223,20 +211,53 @@ func CheckGroupSharing(t testing.TB, addrs []string) {
 					return
 				}
 			}
-		})
+		}()
+		var once sync.Once
+		leave = func() {
+			once.Do(func() {
+				cancel()
+				<-done
+			})
+		}
+		t.Cleanup(leave)
+		return leave
 	}
 
-	join("a")
-	state.waitFor(t, "member a owns all partitions", func(owned map[string][]int32) bool {
-		return len(owned["a"]) == partitions
-	})
-	join("b")
-	state.waitFor(t, "members a and b own two partitions each", func(owned map[string][]int32) bool {
-		a, b := owned["a"], owned["b"]
-		all := slices.Sorted(slices.Values(append(slices.Clone(a), b...)))
-		return len(a) == 2 && len(b) == 2 && slices.Equal(all, []int32{0, 1, 2, 3})
-	})
+	leaveA := join("a")
+	state.waitFor(t, "member a owns all partitions", owns(map[string]int{"a": partitions}))
+	leaveB := join("b")
+	state.waitFor(t, "members a and b own two partitions each", owns(map[string]int{"a": 2, "b": 2}))
 	state.waitForValues(t, want)
+
+	leaveB()
+	state.waitFor(t, "member a owns all partitions again after b left", owns(map[string]int{"a": partitions}))
+	leaveA()
+}
+
+// owns returns a condition on the ownership map: each member in counts owns
+// that many partitions, nobody else owns any, and no partition has two
+// owners.
+func owns(counts map[string]int) func(owned map[string][]int32) bool {
+	return func(owned map[string][]int32) bool {
+		seen := map[int32]bool{}
+		for member, ps := range owned {
+			if len(ps) != counts[member] {
+				return false
+			}
+			for _, p := range ps {
+				if seen[p] {
+					return false
+				}
+				seen[p] = true
+			}
+		}
+		for member, n := range counts {
+			if len(owned[member]) != n {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // groupState is what the members of CheckGroupSharing report: which
@@ -319,22 +340,18 @@ type groupHandler struct {
 	state  *groupState
 }
 
-func (h *groupHandler) Setup(sess sarama.ConsumerGroupSession) error {
-	var ps []int32
-	for _, claimed := range sess.Claims() {
-		ps = append(ps, claimed...)
-	}
-	slices.Sort(ps)
-	h.state.update(func() { h.state.owned[h.member] = ps })
-	return nil
-}
-
-func (h *groupHandler) Cleanup(sarama.ConsumerGroupSession) error {
-	h.state.update(func() { delete(h.state.owned, h.member) })
-	return nil
-}
+// Setup and Cleanup report nothing: with a cooperative strategy they run
+// once per member, not once per rebalance. ConsumeClaim runs exactly while
+// the member owns the partition, whatever the strategy.
+func (h *groupHandler) Setup(sarama.ConsumerGroupSession) error   { return nil }
+func (h *groupHandler) Cleanup(sarama.ConsumerGroupSession) error { return nil }
 
 func (h *groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.ConsumerGroupClaim) error {
+	p := claim.Partition()
+	h.state.update(func() { h.state.owned[h.member] = append(h.state.owned[h.member], p) })
+	defer h.state.update(func() {
+		h.state.owned[h.member] = slices.DeleteFunc(h.state.owned[h.member], func(q int32) bool { return q == p })
+	})
 	for {
 		select {
 		case msg, ok := <-claim.Messages():

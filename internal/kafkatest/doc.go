@@ -33,10 +33,13 @@
 // Every test must use its own topics and groups ([UniqueName]): a real
 // broker outlives the test run, and tests may run in parallel.
 //
-// The Check functions ([CheckRoundTrip], [CheckTransactions],
-// [CheckGroupSharing]) are the client features the runtime depends on
-// (idempotent produce, transactions with read_committed, consumer groups
-// sharing partitions). They run against the embedded cluster in its unit
-// tests and against a real broker in this package's integration test, so
-// the embedded cluster is held to what a real broker does.
+// The Check functions are the client features the runtime depends on:
+// idempotent produce ([CheckRoundTrip]), transactions with read_committed
+// ([CheckTransactions]), consumer groups sharing and handing back
+// partitions ([CheckGroupSharing], [CheckGroupSharingWith]), and the
+// exactly-once loop that commits input offsets inside the output's
+// transaction ([CheckConsumeTransformProduce]). They run against the
+// embedded cluster in its unit tests and against a real broker in this
+// package's integration test, so the embedded cluster is held to what a
+// real broker does. [ClientConfig] is the sarama configuration they use.
 package kafkatest

@@ -5,6 +5,8 @@ package kafkatest_test
 import (
 	"testing"
 
+	"github.com/IBM/sarama"
+
 	"github.com/streamworkshop/workshop/internal/kafkatest"
 )
 
@@ -20,6 +22,10 @@ func TestRealBroker(t *testing.T) {
 		{"idempotent produce and consume", kafkatest.CheckRoundTrip},
 		{"transactions and read_committed", kafkatest.CheckTransactions},
 		{"consumer group shares partitions", kafkatest.CheckGroupSharing},
+		{"consumer group with cooperative-sticky", func(t testing.TB, addrs []string) {
+			kafkatest.CheckGroupSharingWith(t, addrs, sarama.NewBalanceStrategyCooperativeSticky())
+		}},
+		{"consume-transform-produce in transactions", kafkatest.CheckConsumeTransformProduce},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

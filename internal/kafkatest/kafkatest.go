@@ -32,7 +32,14 @@ const containerStart = 3 * time.Minute
 // provide a broker.
 func Bootstrap(t testing.TB) []string {
 	t.Helper()
-	if v := strings.TrimSpace(os.Getenv(BootstrapEnv)); v != "" {
+	return bootstrap(t, os.Getenv(BootstrapEnv), dockerUnavailable, startContainer)
+}
+
+// bootstrap is Bootstrap with its inputs passed in, so tests can take each
+// path without touching the environment or Docker.
+func bootstrap(t testing.TB, env string, dockerUnavailable func() string, startContainer func(testing.TB) []string) []string {
+	t.Helper()
+	if v := strings.TrimSpace(env); v != "" {
 		var addrs []string
 		for a := range strings.SplitSeq(v, ",") {
 			if a = strings.TrimSpace(a); a != "" {

@@ -58,17 +58,3 @@ func TestEmbedded(t *testing.T) {
 	require.Len(t, addrs, 2)
 	kafkatest.CheckRoundTrip(t, addrs)
 }
-
-func TestBootstrapSkipsWithoutBroker(t *testing.T) {
-	t.Setenv(kafkatest.BootstrapEnv, "")
-	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
-	t.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
-
-	var inner *testing.T
-	t.Run("bootstrap", func(t *testing.T) {
-		inner = t
-		kafkatest.Bootstrap(t)
-		t.Error("Bootstrap returned without a broker")
-	})
-	require.True(t, inner.Skipped(), "Bootstrap must skip when no broker can be had")
-}

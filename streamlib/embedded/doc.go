@@ -11,7 +11,11 @@
 //   - transactions: a read_committed consumer sees committed records only,
 //     a read_uncommitted one sees aborted records too;
 //   - consumer groups: members share a topic's partitions and rebalance
-//     when one joins or leaves (use sarama's range strategy, see below);
+//     when one joins or leaves, with the eager range strategy (sarama's
+//     default) and with cooperative-sticky;
+//   - consume-transform-produce in transactions that also commit the input
+//     offsets (sarama's AddOffsetsToTxnWithGroupMetadata), the basis of
+//     exactly-once processing;
 //   - topics created on first use, as a default Apache Kafka broker does.
 //
 // # Starting a cluster
@@ -38,11 +42,11 @@
 //   - Replication is simulated; there is nothing to gain from more than
 //     one broker except exercising clients' routing of requests to
 //     partition leaders and group coordinators.
-//   - Rebalancing with sarama: the eager range strategy (sarama's default,
-//     sarama.NewBalanceStrategyRange) moves partitions correctly when a
-//     member joins or leaves. With cooperative-sticky a joining member was
-//     seen to get no partitions, so test any other strategy here and on a
-//     real broker before relying on it.
+//   - Rebalancing with sarama works here as on Apache Kafka 4.x for the
+//     range, round-robin, sticky and cooperative-sticky strategies. With a
+//     cooperative strategy sarama calls a handler's Setup once per member,
+//     not once per rebalance: partitions a member gains later show up only
+//     as new ConsumeClaim calls, so track ownership there.
 //
 // For the same checks against a real broker, see internal/kafkatest and
 // scripts/kafka.sh.

@@ -25,8 +25,8 @@ func TestMain(m *testing.M) {
 	)
 }
 
-// start runs a cluster for one test and closes it, then checks that
-// closing left no goroutine behind.
+// start runs a cluster for one test and closes it when the test ends;
+// TestMain checks that nothing was left running.
 func start(t *testing.T, opts ...embedded.Option) *embedded.Cluster {
 	t.Helper()
 	c, err := embedded.Start(t.Context(), opts...)
@@ -43,10 +43,15 @@ func TestClientFeatures(t *testing.T) {
 		{"idempotent produce and consume", kafkatest.CheckRoundTrip},
 		{"transactions and read_committed", kafkatest.CheckTransactions},
 		{"consumer group shares partitions", kafkatest.CheckGroupSharing},
+		{"consumer group with cooperative-sticky", func(t testing.TB, addrs []string) {
+			kafkatest.CheckGroupSharingWith(t, addrs, sarama.NewBalanceStrategyCooperativeSticky())
+		}},
+		{"consume-transform-produce in transactions", kafkatest.CheckConsumeTransformProduce},
 	}
 	for _, brokers := range []int{1, 3} {
 		for _, tt := range tests {
 			t.Run(fmt.Sprintf("%s/brokers=%d", tt.name, brokers), func(t *testing.T) {
+				t.Parallel() // each subtest has a cluster of its own
 				c := start(t, embedded.WithBrokers(brokers))
 				tt.check(t, c.Addrs())
 			})
