@@ -25,11 +25,12 @@ import (
 
 // event is one line of `go test -json` (see `go doc test2json`).
 type event struct {
-	Action     string
-	Package    string
-	ImportPath string // build events only
-	Test       string
-	Output     string
+	Action      string
+	Package     string
+	ImportPath  string // build events only
+	Test        string
+	Output      string
+	FailedBuild string // set on a package's fail when it or a dependency did not build
 }
 
 type key struct{ pkg, test string }
@@ -76,7 +77,9 @@ func (s *summary) handle(e event) {
 	case "build-output":
 		fmt.Fprint(s.out, e.Output)
 	case "build-fail":
-		s.buildFailed = append(s.buildFailed, e.ImportPath)
+		if !slices.Contains(s.buildFailed, e.ImportPath) {
+			s.buildFailed = append(s.buildFailed, e.ImportPath)
+		}
 	case "output":
 		if e.Test == "" && (strings.HasPrefix(e.Output, "ok  ") || strings.HasPrefix(e.Output, "?   ")) {
 			fmt.Fprint(s.out, e.Output)
@@ -103,12 +106,14 @@ func (s *summary) handle(e event) {
 			delete(s.buf, k)
 			return
 		}
-		// A package that fails without output of its own failed to build
-		// (here or in a dependency, already reported by build-fail).
-		if len(s.buf[k]) == 0 && !slices.Contains(s.buildFailed, e.Package) {
-			s.buildFailed = append(s.buildFailed, e.Package)
+		switch {
+		case e.FailedBuild != "" || len(s.buf[k]) == 0:
+			if !slices.Contains(s.buildFailed, e.Package) {
+				s.buildFailed = append(s.buildFailed, e.Package)
+			}
+		default:
+			s.pkgFailed = append(s.pkgFailed, e.Package)
 		}
-		s.pkgFailed = append(s.pkgFailed, e.Package)
 		// Tests cut short (a timeout, a panic) never report; show them.
 		for tk := range s.buf {
 			if tk.pkg == e.Package && tk.test != "" {

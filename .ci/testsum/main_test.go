@@ -42,9 +42,12 @@ func TestSummary(t *testing.T) {
 			stream: `{"ImportPath":"q","Action":"build-output","Output":"q/x.go:1:1: undefined: y\n"}
 {"ImportPath":"q","Action":"build-fail"}
 {"Action":"output","Package":"q","Output":"FAIL\tq [build failed]\n"}
-{"Action":"fail","Package":"q","FailedBuild":"q"}`,
+{"Action":"fail","Package":"q","FailedBuild":"q"}
+{"Action":"output","Package":"r","Output":"FAIL\tr [build failed]\n"}
+{"Action":"fail","Package":"r","FailedBuild":"q"}`,
 			wantCode: 1,
-			wantOut:  []string{"q/x.go:1:1: undefined: y", "did not build: q", "tests: 0 passed, 0 failed, 0 skipped"},
+			wantOut:  []string{"q/x.go:1:1: undefined: y", "did not build: q r", "tests: 0 passed, 0 failed, 0 skipped"},
+			wantNot:  []string{"failed packages"},
 		},
 		{
 			name: "test cut short by a timeout",
