@@ -139,6 +139,3 @@ func sameBuilder(op string, a, b *Builder) bool {
 	}
 	return true
 }
-
-// ptr returns a pointer to a copy of v, for joiners' optional sides.
-func ptr[V any](v V) *V { return &v }

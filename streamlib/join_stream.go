@@ -56,7 +56,9 @@ func Join[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V2], joiner f
 // t+w.After+w.Grace. It is then emitted with its own timestamp t. A left
 // record that arrives after its window has already closed is emitted at
 // once. Stream time only moves with new records, so the last unmatched
-// records of a quiet stream wait for the next record.
+// records of a quiet stream wait for the next record. Like Kafka Streams,
+// a result released this way carries the headers of the record whose
+// arrival released it.
 func LeftJoin[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V2], joiner func(key K, left V1, right *V2) VR, w window.JoinWindows, opts ...Option) KStream[K, VR] {
 	if joiner == nil {
 		left.b.errorf("LeftJoin: nil joiner")

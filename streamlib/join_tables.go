@@ -20,6 +20,9 @@ import (
 // otherwise lookups (by later joins) compute it from both tables. Both
 // tables' topics must be co-partitioned.
 //
+// Downstream operations see each update with the row it replaced, so the
+// joiner is also called for the old row: keep it free of side effects.
+//
 // Options: Named, Materialized, Persistent, WithoutLogging, WithLogConfig.
 func TableJoin[K, V1, V2, VR any](left KTable[K, V1], right KTable[K, V2], joiner func(key K, left V1, right V2) VR, opts ...Option) KTable[K, VR] {
 	if joiner == nil {
