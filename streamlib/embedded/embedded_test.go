@@ -1,13 +1,16 @@
 package embedded_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/IBM/sarama"
 	"github.com/stretchr/testify/require"
@@ -88,6 +91,44 @@ func TestStartOptions(t *testing.T) {
 		require.NoError(t, err, "partitions of %q", topic)
 		require.Len(t, ps, n, "partitions of %q", topic)
 	}
+}
+
+func TestWithLogger(t *testing.T) {
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := start(t, embedded.WithLogger(logger))
+
+	// A malformed request is one of the few things the broker logs: a
+	// Metadata v1 header followed by a truncated body.
+	conn, err := net.Dial("tcp", c.Addrs()[0])
+	require.NoError(t, err)
+	defer conn.Close()
+	body := []byte{0, 3, 0, 1, 0, 0, 0, 1, 0xff, 0xff, 0, 0}
+	frame := append([]byte{0, 0, 0, byte(len(body))}, body...)
+	_, err = conn.Write(frame)
+	require.NoError(t, err)
+
+	require.Eventually(t, func() bool { return strings.Contains(buf.String(), "component=kfake") },
+		10*time.Second, 10*time.Millisecond, "the broker's log lines must reach the logger")
+	require.Contains(t, buf.String(), "unable to parse request")
+}
+
+// syncBuffer is a bytes.Buffer safe for the broker's concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestWithPorts(t *testing.T) {
