@@ -39,14 +39,15 @@
 // # Differences from Apache Kafka worth knowing
 //
 //   - Everything is in memory: a closed cluster's data is gone.
-//   - Replication is simulated; there is nothing to gain from more than
-//     one broker except exercising clients' routing of requests to
-//     partition leaders and group coordinators.
-//   - Rebalancing with sarama works here as on Apache Kafka 4.x for the
-//     range, round-robin, sticky and cooperative-sticky strategies. With a
-//     cooperative strategy sarama calls a handler's Setup once per member,
-//     not once per rebalance: partitions a member gains later show up only
-//     as new ConsumeClaim calls, so track ownership there.
+//   - Nothing is really replicated; more than one broker only exercises
+//     clients' routing of requests to partition leaders and group
+//     coordinators.
+//   - Rebalancing with sarama behaves here as on Apache Kafka 4.x with the
+//     range (sarama's default) and cooperative-sticky strategies; the tests
+//     check both. With a cooperative strategy sarama calls a handler's
+//     Setup once per member, not once per rebalance: partitions a member
+//     gains later show up only as new ConsumeClaim calls, so track
+//     ownership there.
 //
 // For the same checks against a real broker, see internal/kafkatest and
 // scripts/kafka.sh.
