@@ -514,7 +514,7 @@ func (p *printer) expr(e Expr, min int) {
 	case *DecimalLit:
 		p.w(e.Text)
 	case *DoubleLit:
-		p.w(FormatDouble(e.Value))
+		p.w(types.DoubleLiteral(e.Value))
 	case *StringLit:
 		p.w(quoteString(e.Value))
 	case *ColumnRef:
@@ -660,22 +660,6 @@ func (p *printer) expr(e Expr, min int) {
 	default:
 		p.wf("<%T>", e)
 	}
-}
-
-// FormatDouble writes f as a DOUBLE literal: with an exponent, so that it
-// reads back as a DOUBLE rather than a DECIMAL (1.5E3, 1E-7, 0E0).
-func FormatDouble(f float64) string {
-	s := strconv.FormatFloat(f, 'E', -1, 64)
-	mant, exp, _ := strings.Cut(s, "E")
-	neg := strings.HasPrefix(exp, "-")
-	exp = strings.TrimLeft(strings.TrimLeft(exp, "+-"), "0")
-	if exp == "" {
-		exp = "0"
-	}
-	if neg {
-		exp = "-" + exp
-	}
-	return mant + "E" + exp
 }
 
 func quoteString(s string) string {

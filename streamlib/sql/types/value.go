@@ -467,6 +467,23 @@ func FormatDouble(f float64) string {
 	return mant + "E" + exp
 }
 
+// DoubleLiteral writes a finite f as a DOUBLE literal: with an exponent,
+// so that it reads back as a DOUBLE rather than a DECIMAL (1.5E3, 1E-7,
+// 0E0).
+func DoubleLiteral(f float64) string {
+	s := strconv.FormatFloat(f, 'E', -1, 64)
+	mant, exp, _ := strings.Cut(s, "E")
+	neg := strings.HasPrefix(exp, "-")
+	exp = strings.TrimLeft(strings.TrimLeft(exp, "+-"), "0")
+	if exp == "" {
+		exp = "0"
+	}
+	if neg {
+		exp = "-" + exp
+	}
+	return mant + "E" + exp
+}
+
 // Compare orders two non-NULL values of the same type: numbers (of any
 // numeric kinds) by value, strings by bytes, false before true, timestamps
 // by time. It fails for values that have no order (arrays, maps, structs)
@@ -625,8 +642,7 @@ func Literal(v any) string {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return "CAST('" + FormatDouble(x) + "' AS DOUBLE)"
 		}
-		s := strconv.FormatFloat(x, 'E', -1, 64)
-		return s
+		return DoubleLiteral(x)
 	case time.Time:
 		return "CAST('" + x.UTC().Format(TimestampLayout) + "' AS TIMESTAMP)"
 	case []any:
