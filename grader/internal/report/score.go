@@ -252,7 +252,7 @@ func (s *scorer) task(name string) string {
 // missing explains an expected test that has no result.
 func (s *scorer) missing(t Test) Test {
 	t.Status = TestNotRun
-	for n := t.Name; ; {
+	for n := t.Name; s.res.Panic == nil; {
 		i := strings.LastIndexByte(n, '/')
 		if i < 0 {
 			break

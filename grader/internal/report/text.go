@@ -249,6 +249,10 @@ func nextBlock(e *Exercise, o Options) string {
 		what = fmt.Sprintf("%d of %d tests to go", e.Total-e.Passed, e.Total)
 	}
 	fmt.Fprintf(&b, "%s %s (%s): %s.\n", s.Bold("Next:"), s.Bold(e.Slug), e.Title, what)
+	if !e.Counted {
+		fmt.Fprintf(&b, "    %s  %s\n", s.Cyan(o.cmd("reset "+e.ID+" --tests")), s.Dim("put the original tests back (yours are kept in .grader/backup)"))
+		return b.String()
+	}
 	if len(e.Stubs) > 0 {
 		fmt.Fprintf(&b, "  Read %s/README.md, edit %s, then run:\n", e.Dir, strings.Join(e.Stubs, ", "))
 	}

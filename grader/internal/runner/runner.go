@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -40,6 +41,10 @@ type Spec struct {
 	// content stands in for them during the run. An empty value removes
 	// the path.
 	Replace map[string]string
+	// ReportAsReplaced rewrites the paths of the replacing files in the
+	// output to the paths they replace: a learner's file is reported as
+	// exercises/…/stub.go, not as its path in the learner's checkout.
+	ReportAsReplaced bool
 	// Log, if set, receives the raw go test -json stream.
 	Log io.Writer
 	// Env is appended to the environment.
@@ -130,7 +135,7 @@ func Test(ctx context.Context, spec Spec) (*Run, error) {
 		return nil, fmt.Errorf("running %s: starting go test: %w", spec.Package, err)
 	}
 	p := gotest.NewParser()
-	rewrite := pathRewriter(dir, spec.Root)
+	rewrite := pathRewriter(dir, spec, spec.ReportAsReplaced)
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 64<<10), 4<<20)
 	for sc.Scan() {
@@ -226,19 +231,39 @@ func applyReplace(dir string, replace map[string]string) error {
 	return nil
 }
 
-// pathRewriter maps paths inside a temporary copy back to the checkout, so
-// messages point at files the reader knows.
-func pathRewriter(from, to string) func([]byte) []byte {
-	if from == to {
-		return func(b []byte) []byte { return b }
+// pathRewriter maps paths inside a temporary copy back to the checkout, and
+// (with rewriteReplaced) the files standing in for others back to the paths
+// they replace, so that messages point at files the reader knows.
+func pathRewriter(dir string, spec Spec, rewriteReplaced bool) func([]byte) []byte {
+	var pairs [][2]string
+	if rewriteReplaced {
+		for rel, src := range spec.Replace {
+			if src == "" {
+				continue
+			}
+			target := filepath.Join(spec.Root, filepath.FromSlash(rel))
+			pairs = append(pairs, [2]string{src, target})
+			if r, err := filepath.Rel(dir, src); err == nil {
+				pairs = append(pairs, [2]string{r, filepath.FromSlash(rel)})
+			}
+		}
 	}
-	pairs := [][2][]byte{{[]byte(from), []byte(to)}}
-	if ef, _ := json.Marshal(from); len(ef) > 2 {
-		et, _ := json.Marshal(to)
-		pairs = append(pairs, [2][]byte{ef[1 : len(ef)-1], et[1 : len(et)-1]})
+	if dir != spec.Root {
+		pairs = append(pairs, [2]string{dir, spec.Root})
+	}
+	// Longer paths first, so a path is not half-rewritten by a shorter one.
+	sort.Slice(pairs, func(i, j int) bool { return len(pairs[i][0]) > len(pairs[j][0]) })
+	var bs [][2][]byte
+	for _, p := range pairs {
+		bs = append(bs, [2][]byte{[]byte(p[0]), []byte(p[1])})
+		ef, _ := json.Marshal(p[0])
+		et, _ := json.Marshal(p[1])
+		if inner := ef[1 : len(ef)-1]; !bytes.Equal(inner, []byte(p[0])) {
+			bs = append(bs, [2][]byte{inner, et[1 : len(et)-1]})
+		}
 	}
 	return func(b []byte) []byte {
-		for _, p := range pairs {
+		for _, p := range bs {
 			b = bytes.ReplaceAll(b, p[0], p[1])
 		}
 		return b

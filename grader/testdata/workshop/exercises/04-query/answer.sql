@@ -1,0 +1,1 @@
+-- TODO 4.1: write a query that selects the answer.
