@@ -14,19 +14,29 @@ import (
 // Implementations are safe for one writer and any number of concurrent
 // readers (interactive queries read while the task writes). Slices passed in
 // may be reused by the caller after the call; slices returned must not be
-// modified.
+// modified and stay valid only until the next call on the store (copy what
+// you keep).
 type Bytes interface {
 	// Get returns the value of key, or nil when absent.
 	Get(key []byte) ([]byte, error)
+	// Put sets the value of key. A nil value is stored as an empty one.
 	Put(key, value []byte) error
+	// Delete removes key; a missing key is not an error.
 	Delete(key []byte) error
-	// Range yields entries with from <= key <= to; nil bounds are open.
+	// DeleteRange removes every key with from <= key < to; a nil to is open.
+	DeleteRange(from, to []byte) error
+	// Range yields entries with from <= key <= to; nil bounds are open. The
+	// store may be written while a scan runs; whether the scan sees such
+	// writes is unspecified.
 	Range(from, to []byte) iter.Seq2[[]byte, []byte]
 	// Err returns the error that ended the last scan early, if any.
 	Err() error
 	// Len is an estimate of the number of entries.
 	Len() int64
+	// Flush makes the writes so far durable (a no-op in memory).
 	Flush() error
+	// Close releases the store; later calls return ErrClosed. Closing twice
+	// is not an error.
 	Close() error
 }
 
@@ -40,6 +50,7 @@ func lessEntry(a, b entry) bool { return bytes.Compare(a.key, b.key) < 0 }
 type memBytes struct {
 	mu     sync.RWMutex
 	tree   *btree.BTreeG[entry]
+	meta   map[string][]byte
 	closed bool
 }
 
@@ -62,12 +73,17 @@ func (m *memBytes) Get(key []byte) ([]byte, error) {
 }
 
 func (m *memBytes) Put(key, value []byte) error {
+	// One allocation holds both key and value.
+	buf := make([]byte, len(key)+len(value))
+	copy(buf, key)
+	copy(buf[len(key):], value)
+	e := entry{key: buf[:len(key):len(key)], value: buf[len(key):]}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
 		return ErrClosed
 	}
-	m.tree.Set(entry{key: bytes.Clone(key), value: bytes.Clone(value)})
+	m.tree.Set(e)
 	return nil
 }
 
@@ -81,34 +97,81 @@ func (m *memBytes) Delete(key []byte) error {
 	return nil
 }
 
-// Range copies the matching entries under the read lock and yields them
-// after releasing it, so that a caller may write to the store while
-// iterating (as processors do when they update rows they scan).
+func (m *memBytes) DeleteRange(from, to []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return ErrClosed
+	}
+	if to == nil {
+		var doomed [][]byte
+		m.tree.Ascend(entry{key: from}, func(e entry) bool {
+			doomed = append(doomed, e.key)
+			return true
+		})
+		for _, k := range doomed {
+			m.tree.Delete(entry{key: k})
+		}
+		return nil
+	}
+	if bytes.Compare(from, to) < 0 {
+		m.tree.DeleteRange(entry{key: from}, entry{key: to}, &btree.DeleteRangeOptions{NoReturn: true})
+	}
+	return nil
+}
+
+// memScanChunk is how many entries a scan copies per visit to the tree.
+const memScanChunk = 64
+
+// Range copies the matching entries under the read lock, a chunk at a time,
+// and yields them after releasing it, so that a caller may write to the
+// store while iterating (as processors do when they update rows they scan)
+// and a scan that stops early copies little.
 func (m *memBytes) Range(from, to []byte) iter.Seq2[[]byte, []byte] {
 	return func(yield func([]byte, []byte) bool) {
-		m.mu.RLock()
-		if m.closed {
-			m.mu.RUnlock()
-			return
-		}
 		var batch []entry
-		visit := func(e entry) bool {
-			if to != nil && bytes.Compare(e.key, to) > 0 {
-				return false
-			}
-			batch = append(batch, e)
-			return true
-		}
-		if from == nil {
-			m.tree.Scan(visit)
-		} else {
-			m.tree.Ascend(entry{key: from}, visit)
-		}
-		m.mu.RUnlock()
-		for _, e := range batch {
-			if !yield(e.key, e.value) {
+		next := from
+		skipFirst := false // next was already yielded
+		for {
+			batch = batch[:0]
+			m.mu.RLock()
+			if m.closed {
+				m.mu.RUnlock()
 				return
 			}
+			more := false
+			visit := func(e entry) bool {
+				if skipFirst {
+					skipFirst = false
+					if bytes.Equal(e.key, next) {
+						return true
+					}
+				}
+				if to != nil && bytes.Compare(e.key, to) > 0 {
+					return false
+				}
+				if len(batch) == memScanChunk {
+					more = true
+					return false
+				}
+				batch = append(batch, e)
+				return true
+			}
+			if next == nil {
+				m.tree.Scan(visit)
+			} else {
+				m.tree.Ascend(entry{key: next}, visit)
+			}
+			m.mu.RUnlock()
+			for _, e := range batch {
+				if !yield(e.key, e.value) {
+					return
+				}
+			}
+			if !more {
+				return
+			}
+			next, skipFirst = batch[len(batch)-1].key, true
 		}
 	}
 }
@@ -129,6 +192,40 @@ func (m *memBytes) Close() error {
 	m.closed = true
 	m.tree.Clear()
 	return nil
+}
+
+// getMeta and setMeta keep small values outside the key space (see metaStore).
+func (m *memBytes) getMeta(name string) ([]byte, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return nil, ErrClosed
+	}
+	return m.meta[name], nil
+}
+
+func (m *memBytes) setMeta(name string, value []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return ErrClosed
+	}
+	if m.meta == nil {
+		m.meta = map[string][]byte{}
+	}
+	if value == nil {
+		delete(m.meta, name)
+	} else {
+		m.meta[name] = bytes.Clone(value)
+	}
+	return nil
+}
+
+// metaStore is implemented by backends that keep named values apart from the
+// keys scans see: the checkpoint offset, a window store's stream time.
+type metaStore interface {
+	getMeta(name string) ([]byte, error)
+	setMeta(name string, value []byte) error
 }
 
 // PrefixEnd returns the smallest key greater than every key with the given

@@ -35,3 +35,11 @@ func WithLogConfig(cfg map[string]string) Option { return func(c *config) { c.lo
 type LogConfigurer interface {
 	LogConfig() map[string]string
 }
+
+// open makes the byte store a builder's store lives in.
+func (c config) open(ctx Context, name string) (Bytes, error) {
+	if c.persistent {
+		return openPersistentBytes(ctx, name)
+	}
+	return NewMemoryBytes(), nil
+}
