@@ -136,8 +136,8 @@ func streamStreamJoin[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V
 	size := w.Before + w.After
 	retention := size + w.Grace
 	sopts := joinStoreOptions(o)
-	b.AddStore(ownStreamTime{store.Window(names.thisStore, left.keySerde, left.valueSerde, retention, size, true, sopts...)})
-	b.AddStore(ownStreamTime{store.Window(names.otherStore, right.keySerde, right.valueSerde, retention, size, true, sopts...)})
+	b.AddStore(joinWindowStore[K, V1]{store.NewWindow(names.thisStore, left.keySerde, left.valueSerde, retention, size, true, sopts...)})
+	b.AddStore(joinWindowStore[K, V2]{store.NewWindow(names.otherStore, right.keySerde, right.valueSerde, retention, size, true, sopts...)})
 	core := &streamJoinCore[K, V1, V2, VR]{
 		joiner: joiner, keySerde: left.keySerde, leftSerde: left.valueSerde, rightSerde: right.valueSerde,
 		beforeMs: w.Before.Milliseconds(), afterMs: w.After.Milliseconds(), graceMs: w.Grace.Milliseconds(),
@@ -146,7 +146,7 @@ func streamStreamJoin[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V
 	if leftOuter || rightOuter {
 		core.outerStore = names.outerStore
 		core.times = &joinTimes{m: map[any]*joinTime{}}
-		b.AddStore(store.KeyValue(names.outerStore, serde.Bytes(), serde.Bytes(), sopts...))
+		b.AddStore(store.NewKeyValue(names.outerStore, serde.Bytes(), serde.Bytes(), sopts...))
 	}
 
 	thisWindow := addProcessor(b, names.thisWindowed, joinWindowSupplier[K, V1](names.thisStore), left.n)
@@ -181,17 +181,23 @@ func streamStreamJoin[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V
 	return out
 }
 
-// ownStreamTime makes a join window store measure its retention against the
-// largest timestamp put into it rather than against the task's stream time,
-// as Kafka Streams' join stores do. With asymmetric windows this matters: a
-// left record may still meet a right record that is far ahead of every
-// other left record.
-type ownStreamTime struct{ store.Builder }
+// joinWindowStore builds a join's window store so that it measures its
+// retention against the largest timestamp put into it rather than against
+// the task's stream time, as Kafka Streams' join stores do. With asymmetric
+// windows this matters: a left record may still meet a right record that is
+// far ahead of every other left record. Every other method is the window
+// builder's.
+type joinWindowStore[K, V any] struct{ *store.WindowBuilder[K, V] }
 
 // Build implements store.Builder.
-func (b ownStreamTime) Build(ctx store.Context) (store.StateStore, error) {
+func (b joinWindowStore[K, V]) Build(ctx store.Context) (store.StateStore, error) {
+	return b.BuildWindow(ctx)
+}
+
+// BuildWindow builds the store with its types.
+func (b joinWindowStore[K, V]) BuildWindow(ctx store.Context) (store.WindowStore[K, V], error) {
 	ctx.StreamTime = nil
-	return b.Builder.Build(ctx)
+	return b.WindowBuilder.BuildWindow(ctx)
 }
 
 // joinWindowSupplier makes the processor that keeps one side's records in
