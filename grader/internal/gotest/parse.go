@@ -119,6 +119,9 @@ func (p *parser) packageEvent(ev *Event) {
 	case "output":
 		for _, l := range splitLines(ev.Output) {
 			if isSummary(l) {
+				if strings.HasSuffix(l, "(cached)") {
+					r.Cached = true
+				}
 				continue
 			}
 			if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {

@@ -156,6 +156,9 @@ type Result struct {
 	Ended bool
 	// Elapsed is the duration the package reported.
 	Elapsed time.Duration
+	// Cached is set when go test replayed a cached result (Elapsed is
+	// then not a fresh measurement).
+	Cached bool
 	// Panic is a panic that ended the binary: a test's panic, a timeout,
 	// or a panic outside any test (in init or TestMain).
 	Panic *Panic

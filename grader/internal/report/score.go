@@ -252,7 +252,8 @@ func (s *scorer) task(name string) string {
 // missing explains an expected test that has no result.
 func (s *scorer) missing(t Test) Test {
 	t.Status = TestNotRun
-	for n := t.Name; s.res.Panic == nil; {
+	culprit := s.culpritName()
+	for n := t.Name; ; {
 		i := strings.LastIndexByte(n, '/')
 		if i < 0 {
 			break
@@ -261,6 +262,9 @@ func (s *scorer) missing(t Test) Test {
 		anc := s.res.Test(n)
 		if anc == nil {
 			continue
+		}
+		if culprit != "" && strings.HasPrefix(culprit+"/", anc.Name+"/") {
+			break // the ancestor failed because a test inside it panicked
 		}
 		switch anc.Status {
 		case gotest.StatusFail:
@@ -289,9 +293,17 @@ func (s *scorer) missing(t Test) Test {
 }
 
 func (s *scorer) culprit() string {
+	if n := s.culpritName(); n != "" {
+		return " in " + n
+	}
+	return ""
+}
+
+// culpritName is the test whose panic stopped the binary, or "".
+func (s *scorer) culpritName() string {
 	for _, t := range s.res.Tests {
 		if t.Status == gotest.StatusPanic {
-			return " in " + t.Name
+			return t.Name
 		}
 	}
 	return ""

@@ -137,8 +137,8 @@ func writeTasks(b *strings.Builder, e *Exercise, o Options) {
 				continue
 			}
 			var lines []string
-			if t.Message != "" {
-				lines = append(lines, strings.Split(t.Message, "\n")...)
+			if msg := strings.TrimRight(t.Message, "\n "); msg != "" {
+				lines = append(lines, strings.Split(msg, "\n")...)
 			}
 			if t.Output != "" && (o.Verbose || t.Status != TestPass) {
 				lines = append(lines, s.Dim("output:"))
