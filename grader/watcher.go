@@ -26,7 +26,7 @@ const pollEvery = 500 * time.Millisecond
 func watchDirs(ctx context.Context, dirs []string, poll bool, warn io.Writer) (<-chan string, error) {
 	raw := make(chan string)
 	if poll {
-		go pollDirs(ctx, dirs, raw)
+		startPolling(ctx, dirs, raw)
 		return debounce(ctx, raw), nil
 	}
 	fw, err := fsnotify.NewWatcher()
@@ -42,7 +42,7 @@ func watchDirs(ctx context.Context, dirs []string, poll bool, warn io.Writer) (<
 			fw.Close()
 		}
 		fmt.Fprintf(warn, "grader: file events unavailable (%v); polling instead.\n", err)
-		go pollDirs(ctx, dirs, raw)
+		startPolling(ctx, dirs, raw)
 		return debounce(ctx, raw), nil
 	}
 	go func() {
@@ -120,26 +120,32 @@ type fileStamp struct {
 	size int64
 }
 
-// pollDirs compares the files of dirs every pollEvery and reports the ones
-// that changed, appeared or disappeared. It closes out when ctx ends.
-func pollDirs(ctx context.Context, dirs []string, out chan<- string) {
-	defer close(out)
-	snapshot := func() map[string]fileStamp {
-		m := map[string]fileStamp{}
-		for _, d := range dirs {
-			entries, _ := os.ReadDir(d)
-			for _, e := range entries {
-				if e.IsDir() || ignoredFile(e.Name()) {
-					continue
-				}
-				if info, err := e.Info(); err == nil {
-					m[filepath.Join(d, e.Name())] = fileStamp{info.ModTime(), info.Size()}
-				}
+// startPolling compares the files of dirs every pollEvery and reports the
+// ones that changed, appeared or disappeared since the call. It closes out
+// when ctx ends.
+func startPolling(ctx context.Context, dirs []string, out chan<- string) {
+	prev := snapshot(dirs) // before returning, so no change is missed
+	go pollDirs(ctx, dirs, prev, out)
+}
+
+func snapshot(dirs []string) map[string]fileStamp {
+	m := map[string]fileStamp{}
+	for _, d := range dirs {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if e.IsDir() || ignoredFile(e.Name()) {
+				continue
+			}
+			if info, err := e.Info(); err == nil {
+				m[filepath.Join(d, e.Name())] = fileStamp{info.ModTime(), info.Size()}
 			}
 		}
-		return m
 	}
-	prev := snapshot()
+	return m
+}
+
+func pollDirs(ctx context.Context, dirs []string, prev map[string]fileStamp, out chan<- string) {
+	defer close(out)
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 	for {
@@ -148,7 +154,7 @@ func pollDirs(ctx context.Context, dirs []string, out chan<- string) {
 			return
 		case <-tick.C:
 		}
-		cur := snapshot()
+		cur := snapshot(dirs)
 		var changed []string
 		for name, s := range cur {
 			if p, ok := prev[name]; !ok || p != s {

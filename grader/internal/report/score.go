@@ -103,7 +103,7 @@ func Score(in Input) *Exercise {
 	if out.Status == Failing && out.Total > 0 && out.Passed == out.Total {
 		out.Status = Done
 	}
-	if in.NotStarted && out.Status != Done {
+	if in.NotStarted && out.Status == Failing {
 		out.Status = NotStarted
 	}
 	if !out.Counted {
