@@ -181,9 +181,11 @@ func TestCheck(t *testing.T) {
 				"The suite was stopped after 1s: TestFirst did not finish."},
 		},
 		{
-			name:  "a compile error is shown with file:line",
-			setup: func() { write(t, root, "exercises/01-sum/sum.go", "package sum\n\nfunc Sum(nums []int) (int, error) { return total, nil }\n") },
-			args:  []string{"check", "01"}, code: exitFailing,
+			name: "a compile error is shown with file:line",
+			setup: func() {
+				write(t, root, "exercises/01-sum/sum.go", "package sum\n\nfunc Sum(nums []int) (int, error) { return total, nil }\n")
+			},
+			args: []string{"check", "01"}, code: exitFailing,
 			want: []string{"The code does not compile, so no test ran:",
 				"exercises/01-sum/sum.go:3:44: undefined: total", "Fix the first error above"},
 		},
@@ -191,7 +193,7 @@ func TestCheck(t *testing.T) {
 			name:  "solved",
 			setup: func() { cp(t, root, "solutions/sum/sum.go", "exercises/01-sum/sum.go") },
 			args:  []string{"check", "01"}, code: exitOK,
-			want:  []string{"4/4 tests pass · 6/6 points", "01-sum is done! Next: 02-words — go run ./grader check 02"},
+			want: []string{"4/4 tests pass · 6/6 points", "01-sum is done! Next: 02-words — go run ./grader check 02"},
 		},
 	}
 	for _, tt := range tests {
@@ -436,7 +438,9 @@ func TestVerify(t *testing.T) {
 	}{
 		{"a stub that already passes", func(r string) { cp(t, r, "solutions/sum/sum.go", "exercises/01-sum/sum.go") },
 			"the suite PASSES on the untouched stub"},
-		{"a broken solution", func(r string) { write(t, r, "solutions/sum/sum.go", "package sum\n\nfunc Sum([]int) (int, error) { return 0, nil }\nfunc Mean([]int) (float64, error) { return 0, nil }\n") },
+		{"a broken solution", func(r string) {
+			write(t, r, "solutions/sum/sum.go", "package sum\n\nfunc Sum([]int) (int, error) { return 0, nil }\nfunc Mean([]int) (float64, error) { return 0, nil }\n")
+		},
 			"the suite fails on the solution: TestSum/one_number, TestSum/three_numbers, TestMean/two_numbers, TestMean/empty"},
 		{"a solution in another package", func(r string) {
 			write(t, r, "solutions/sum/sum.go", strings.Replace(string(must(os.ReadFile(filepath.Join(r, "solutions/sum/sum.go")))), "package sum", "package total", 1))
