@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/streamworkshop/workshop/streamlib/serde"
 	"github.com/streamworkshop/workshop/streamlib/store"
@@ -134,7 +135,9 @@ func streamStreamJoin[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V
 	names := newStreamJoinNames(b, o, leftOuter, rightOuter)
 
 	size := w.Before + w.After
-	retention := size + w.Grace
+	// A store needs a positive retention; a zero window (equal timestamps
+	// only) keeps just the newest millisecond.
+	retention := max(size+w.Grace, time.Millisecond)
 	sopts := joinStoreOptions(o)
 	b.AddStore(joinWindowStore[K, V1]{store.NewWindow(names.thisStore, left.keySerde, left.valueSerde, retention, size, true, sopts...)})
 	b.AddStore(joinWindowStore[K, V2]{store.NewWindow(names.otherStore, right.keySerde, right.valueSerde, retention, size, true, sopts...)})
