@@ -17,10 +17,11 @@ import (
 	"github.com/streamworkshop/workshop/streamlib/window"
 )
 
-// TestJoinTruthTables runs the join truth tables in testdata/joins. Each file
-// builds a join between the topics "left" and "right", pipes records into
-// them and lists what the join emits. Run with -rewrite to regenerate the
-// expected outputs after a deliberate change (then read the diff).
+// TestJoinTruthTables runs the join truth tables in testdata/joins, once
+// with in-memory stores and once with persistent ones. Each file builds a
+// join between the topics "left" and "right", pipes records into them and
+// lists what the join emits. Run with -rewrite to regenerate the expected
+// outputs after a deliberate change (then read the diff).
 //
 // Directives:
 //
@@ -35,13 +36,18 @@ import (
 //	dropped
 //	    Prints the records the join dropped, by reason.
 func TestJoinTruthTables(t *testing.T) {
-	datadriven.Walk(t, "testdata/joins", func(t *testing.T, path string) {
-		h := &joinHarness{}
-		datadriven.RunTest(t, path, h.run)
-	})
+	for _, persistent := range []bool{false, true} {
+		t.Run(map[bool]string{false: "memory", true: "persistent"}[persistent], func(t *testing.T) {
+			datadriven.Walk(t, "testdata/joins", func(t *testing.T, path string) {
+				h := &joinHarness{persistent: persistent}
+				datadriven.RunTest(t, path, h.run)
+			})
+		})
+	}
 }
 
 type joinHarness struct {
+	persistent  bool
 	d           *testdriver.Driver
 	left, right *testdriver.Input[string, string]
 	out         *testdriver.Output[string, string]
@@ -88,6 +94,10 @@ func (h *joinHarness) build(t *testing.T, td *datadriven.TestData) string {
 	}
 	str := serde.String()
 	b := streamlib.NewBuilder()
+	var opts []streamlib.Option
+	if h.persistent {
+		opts = append(opts, streamlib.Persistent())
+	}
 	switch join {
 	case "stream-stream":
 		l := streamlib.Stream(b, "left", str, str)
@@ -95,16 +105,16 @@ func (h *joinHarness) build(t *testing.T, td *datadriven.TestData) string {
 		var out streamlib.KStream[string, string]
 		switch kind {
 		case "inner":
-			out = streamlib.Join(l, r, func(_, lv, rv string) string { return lv + "+" + rv }, w)
+			out = streamlib.Join(l, r, func(_, lv, rv string) string { return lv + "+" + rv }, w, opts...)
 		case "left":
-			out = streamlib.LeftJoin(l, r, func(_, lv string, rv *string) string { return lv + "+" + orNull(rv) }, w)
+			out = streamlib.LeftJoin(l, r, func(_, lv string, rv *string) string { return lv + "+" + orNull(rv) }, w, opts...)
 		case "outer":
-			out = streamlib.OuterJoin(l, r, func(_ string, lv, rv *string) string { return orNull(lv) + "+" + orNull(rv) }, w)
+			out = streamlib.OuterJoin(l, r, func(_ string, lv, rv *string) string { return orNull(lv) + "+" + orNull(rv) }, w, opts...)
 		}
 		out.To("out")
 	case "stream-table":
 		l := streamlib.Stream(b, "left", str, str)
-		r := streamlib.Table(b, "right", str, str)
+		r := streamlib.Table(b, "right", str, str, opts...)
 		switch kind {
 		case "inner":
 			streamlib.JoinTable(l, r, func(_, v, row string) string { return v + "+" + row }).To("out")
@@ -113,7 +123,7 @@ func (h *joinHarness) build(t *testing.T, td *datadriven.TestData) string {
 		}
 	case "stream-global":
 		l := streamlib.Stream(b, "left", str, str)
-		g := streamlib.GlobalTable(b, "right", str, str)
+		g := streamlib.GlobalTable(b, "right", str, str, opts...)
 		keyOf := func(_, v string) string { k, _, _ := strings.Cut(v, "/"); return k }
 		switch kind {
 		case "inner":
@@ -122,8 +132,8 @@ func (h *joinHarness) build(t *testing.T, td *datadriven.TestData) string {
 			streamlib.LeftJoinGlobal(l, g, keyOf, func(_, v string, row *string) string { return v + "+" + orNull(row) }).To("out")
 		}
 	case "table-table":
-		l := streamlib.Table(b, "left", str, str)
-		r := streamlib.Table(b, "right", str, str)
+		l := streamlib.Table(b, "left", str, str, opts...)
+		r := streamlib.Table(b, "right", str, str, opts...)
 		var out streamlib.KTable[string, string]
 		switch kind {
 		case "inner":
