@@ -14,8 +14,7 @@ import (
 // Implementations are safe for one writer and any number of concurrent
 // readers (interactive queries read while the task writes). Slices passed in
 // may be reused by the caller after the call; slices returned must not be
-// modified and stay valid only until the next call on the store (copy what
-// you keep).
+// modified; they stay valid after the call (serdes may keep them).
 type Bytes interface {
 	// Get returns the value of key, or nil when absent.
 	Get(key []byte) ([]byte, error)
@@ -29,7 +28,8 @@ type Bytes interface {
 	// store may be written while a scan runs; whether the scan sees such
 	// writes is unspecified.
 	Range(from, to []byte) iter.Seq2[[]byte, []byte]
-	// Err returns the error that ended the last scan early, if any.
+	// Err returns the error that ended a scan early since the last call to
+	// Err, and forgets it. Callers check it after each scan.
 	Err() error
 	// Len is an estimate of the number of entries.
 	Len() int64

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"iter"
 	"sync/atomic"
@@ -36,26 +37,38 @@ func (b *KeyValueBuilder[K, V]) Persistent() bool { return b.cfg.persistent }
 // LogConfig returns the changelog topic configs given with WithLogConfig.
 func (b *KeyValueBuilder[K, V]) LogConfig() map[string]string { return b.cfg.logConfig }
 
-// Build implements Builder; the result is a KeyValueStore[K, V].
+// Build implements Builder; the result is a KeyValueStore[K, V] and a
+// Restorer, and a Checkpointer when the store is persistent.
 func (b *KeyValueBuilder[K, V]) Build(ctx Context) (StateStore, error) { return b.BuildKeyValue(ctx) }
 
 // BuildKeyValue builds the store with its types.
 func (b *KeyValueBuilder[K, V]) BuildKeyValue(ctx Context) (KeyValueStore[K, V], error) {
-	var raw Bytes
-	if b.cfg.persistent {
-		p, err := openPersistentBytes(ctx, b.name)
-		if err != nil {
-			return nil, err
-		}
-		raw = p
-	} else {
-		raw = NewMemoryBytes()
+	if b.keySerde == nil || b.valueSerde == nil {
+		return nil, fmt.Errorf("store %s: key and value serdes are required", b.name)
 	}
-	var logger ChangeLogger
-	if b.Logged() {
-		logger = ctx.ChangeLogger
+	raw, err := b.cfg.open(ctx, b.name)
+	if err != nil {
+		return nil, err
 	}
-	return NewKeyValueStore(b.name, raw, b.keySerde, b.valueSerde, logger, b.cfg.persistent), nil
+	if !b.Logged() {
+		ctx.ChangeLogger = nil
+	}
+	s := newKV(b.name, raw, b.keySerde, b.valueSerde, ctx, b.cfg.persistent)
+	return withCheckpoints(s, raw, b.name), nil
+}
+
+// withCheckpoints adds Checkpointer to a persistent key-value store.
+func withCheckpoints[K, V any](s *kvStore[K, V], raw Bytes, name string) KeyValueStore[K, V] {
+	if ms, ok := raw.(metaStore); ok && s.persistent {
+		return &persistentKV[K, V]{kvStore: s, checkpoints: checkpoints{name: name, meta: ms}}
+	}
+	return s
+}
+
+// persistentKV is a key-value store on disk: it keeps a checkpoint.
+type persistentKV[K, V any] struct {
+	*kvStore[K, V]
+	checkpoints
 }
 
 // kvStore is the typed key-value store over a Bytes backend.
@@ -65,25 +78,68 @@ type kvStore[K, V any] struct {
 	keySerde   serde.Serde[K]
 	valueSerde serde.Serde[V]
 	logger     ChangeLogger
+	logTime    func() int64
 	persistent bool
 	closed     atomic.Bool
 }
 
-// NewKeyValueStore wraps a byte store as a typed key-value store. Writes
-// go to logger too, when it is not nil.
+// NewKeyValueStore wraps a byte store as a typed key-value store; it is how
+// a runtime puts a typed face on a backend of its own. Writes go to logger
+// too, when it is not nil. The store is a Restorer, and a Checkpointer when
+// persistent is set and raw came from OpenPebbleBytes.
 func NewKeyValueStore[K, V any](name string, raw Bytes, keySerde serde.Serde[K], valueSerde serde.Serde[V], logger ChangeLogger, persistent bool) KeyValueStore[K, V] {
-	return &kvStore[K, V]{name: name, raw: raw, keySerde: keySerde, valueSerde: valueSerde, logger: logger, persistent: persistent}
+	return withCheckpoints(newKV(name, raw, keySerde, valueSerde, Context{ChangeLogger: logger}, persistent), raw, name)
+}
+
+func newKV[K, V any](name string, raw Bytes, ks serde.Serde[K], vs serde.Serde[V], ctx Context, persistent bool) *kvStore[K, V] {
+	return &kvStore[K, V]{
+		name: name, raw: raw, keySerde: ks, valueSerde: vs, logger: ctx.ChangeLogger,
+		logTime: logClock(ctx, func() int64 { return 0 }), persistent: persistent,
+	}
+}
+
+// logClock returns the function that timestamps changelog records: the
+// record's timestamp, else stream time, else fallback (which may be nil).
+func logClock(ctx Context, fallback func() int64) func() int64 {
+	switch {
+	case ctx.RecordTimestamp != nil:
+		return ctx.RecordTimestamp
+	case ctx.StreamTime != nil:
+		st := ctx.StreamTime
+		return func() int64 { return max(0, st()) }
+	default:
+		return fallback
+	}
 }
 
 func (s *kvStore[K, V]) Name() string     { return s.name }
 func (s *kvStore[K, V]) Persistent() bool { return s.persistent }
-func (s *kvStore[K, V]) Flush() error     { return s.raw.Flush() }
+
+func (s *kvStore[K, V]) Flush() error {
+	if err := s.checkOpen(); err != nil {
+		return err
+	}
+	if err := s.raw.Flush(); err != nil {
+		return fmt.Errorf("store %s: flush: %w", s.name, err)
+	}
+	return nil
+}
 
 func (s *kvStore[K, V]) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	return s.raw.Close()
+	if err := s.raw.Close(); err != nil {
+		return fmt.Errorf("store %s: close: %w", s.name, err)
+	}
+	return nil
+}
+
+func (s *kvStore[K, V]) checkOpen() error {
+	if s.closed.Load() {
+		return fmt.Errorf("store %s: %w", s.name, ErrClosed)
+	}
+	return nil
 }
 
 func (s *kvStore[K, V]) key(k K) ([]byte, error) {
@@ -96,16 +152,19 @@ func (s *kvStore[K, V]) key(k K) ([]byte, error) {
 
 func (s *kvStore[K, V]) Get(k K) (V, bool, error) {
 	var zero V
-	if s.closed.Load() {
-		return zero, false, fmt.Errorf("store %s: %w", s.name, ErrClosed)
+	if err := s.checkOpen(); err != nil {
+		return zero, false, err
 	}
 	kb, err := s.key(k)
 	if err != nil {
 		return zero, false, err
 	}
 	vb, err := s.raw.Get(kb)
-	if err != nil || vb == nil {
-		return zero, false, err
+	if err != nil {
+		return zero, false, fmt.Errorf("store %s: get %v: %w", s.name, k, err)
+	}
+	if vb == nil {
+		return zero, false, nil
 	}
 	v, err := s.valueSerde.Deserialize(vb)
 	if err != nil {
@@ -115,8 +174,8 @@ func (s *kvStore[K, V]) Get(k K) (V, bool, error) {
 }
 
 func (s *kvStore[K, V]) Put(k K, v V) error {
-	if s.closed.Load() {
-		return fmt.Errorf("store %s: %w", s.name, ErrClosed)
+	if err := s.checkOpen(); err != nil {
+		return err
 	}
 	kb, err := s.key(k)
 	if err != nil {
@@ -133,14 +192,17 @@ func (s *kvStore[K, V]) Put(k K, v V) error {
 		return fmt.Errorf("store %s: put %v: %w", s.name, k, err)
 	}
 	if s.logger != nil {
-		return s.logger.LogChange(kb, vb, 0)
+		// The serde's slices are the logger's to keep.
+		if err := s.logger.LogChange(kb, vb, s.logTime()); err != nil {
+			return fmt.Errorf("store %s: log put %v: %w", s.name, k, err)
+		}
 	}
 	return nil
 }
 
 func (s *kvStore[K, V]) Delete(k K) error {
-	if s.closed.Load() {
-		return fmt.Errorf("store %s: %w", s.name, ErrClosed)
+	if err := s.checkOpen(); err != nil {
+		return err
 	}
 	kb, err := s.key(k)
 	if err != nil {
@@ -150,26 +212,36 @@ func (s *kvStore[K, V]) Delete(k K) error {
 		return fmt.Errorf("store %s: delete %v: %w", s.name, k, err)
 	}
 	if s.logger != nil {
-		return s.logger.LogChange(kb, nil, 0)
+		if err := s.logger.LogChange(kb, nil, s.logTime()); err != nil {
+			return fmt.Errorf("store %s: log delete %v: %w", s.name, k, err)
+		}
 	}
 	return nil
 }
 
-// Restore implements Restorer.
+// Restore implements Restorer: key and value are a changelog record's.
 func (s *kvStore[K, V]) Restore(key, value []byte) error {
-	if value == nil {
-		return s.raw.Delete(key)
+	if err := s.checkOpen(); err != nil {
+		return err
 	}
-	return s.raw.Put(key, value)
+	var err error
+	if value == nil {
+		err = s.raw.Delete(key)
+	} else {
+		err = s.raw.Put(key, value)
+	}
+	if err != nil {
+		return fmt.Errorf("store %s: restore: %w", s.name, err)
+	}
+	return nil
 }
 
-// Raw returns the byte store underneath, for runtimes (checkpoints).
-func (s *kvStore[K, V]) Raw() Bytes { return s.raw }
-
-func (s *kvStore[K, V]) scan(from, to []byte, prefix []byte) iter.Seq2[KeyValue[K, V], error] {
+// scan yields the entries in [from, to] (nil bounds open) that start with
+// prefix (nil: all).
+func (s *kvStore[K, V]) scan(from, to, prefix []byte) iter.Seq2[KeyValue[K, V], error] {
 	return func(yield func(KeyValue[K, V], error) bool) {
-		if s.closed.Load() {
-			yield(KeyValue[K, V]{}, fmt.Errorf("store %s: %w", s.name, ErrClosed))
+		if err := s.checkOpen(); err != nil {
+			yield(KeyValue[K, V]{}, err)
 			return
 		}
 		for kb, vb := range s.raw.Range(from, to) {
@@ -178,7 +250,7 @@ func (s *kvStore[K, V]) scan(from, to []byte, prefix []byte) iter.Seq2[KeyValue[
 			}
 			k, err := s.keySerde.Deserialize(kb)
 			if err != nil {
-				yield(KeyValue[K, V]{}, fmt.Errorf("store %s: deserialize key: %w", s.name, err))
+				yield(KeyValue[K, V]{}, fmt.Errorf("store %s: deserialize key %x: %w", s.name, kb, err))
 				return
 			}
 			v, err := s.valueSerde.Deserialize(vb)
@@ -199,10 +271,8 @@ func (s *kvStore[K, V]) scan(from, to []byte, prefix []byte) iter.Seq2[KeyValue[
 func (s *kvStore[K, V]) Range(from, to K) iter.Seq2[KeyValue[K, V], error] {
 	fb, err1 := s.key(from)
 	tb, err2 := s.key(to)
-	if err1 != nil || err2 != nil {
-		return func(yield func(KeyValue[K, V], error) bool) {
-			yield(KeyValue[K, V]{}, fmt.Errorf("store %s: range bounds: %w", s.name, firstErr(err1, err2)))
-		}
+	if err := errors.Join(err1, err2); err != nil {
+		return func(yield func(KeyValue[K, V], error) bool) { yield(KeyValue[K, V]{}, err) }
 	}
 	return s.scan(fb, tb, nil)
 }
@@ -217,13 +287,9 @@ func (s *kvStore[K, V]) Prefix(prefix K) iter.Seq2[KeyValue[K, V], error] {
 
 func (s *kvStore[K, V]) All() iter.Seq2[KeyValue[K, V], error] { return s.scan(nil, nil, nil) }
 
-func (s *kvStore[K, V]) ApproximateNumEntries() int64 { return s.raw.Len() }
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
+func (s *kvStore[K, V]) ApproximateNumEntries() int64 {
+	if s.closed.Load() {
+		return 0
 	}
-	return nil
+	return s.raw.Len()
 }

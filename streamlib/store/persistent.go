@@ -1,12 +1,404 @@
 package store
 
-import "fmt"
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
 
-// openPersistentBytes opens the Pebble-backed byte store of a task's store.
-// It is replaced by the Pebble backend.
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
+)
+
+// Pebble tuning. A store is one Pebble database; a task has a few of them
+// and a process a few tasks, so each is kept small:
+//
+//   - memtables of 4 MiB, at most 4 of them queued for flushing;
+//   - an 8 MiB block cache per store unless the runtime shares one
+//     (Context.Cache), which it should when it runs many stores;
+//   - bloom filters (10 bits per key) so Gets of absent keys skip tables;
+//   - at most 256 open table files.
+//
+// Writes go to the write-ahead log without waiting for fsync; Flush syncs the
+// log, which makes every earlier write durable without writing a table file
+// per commit.
+const (
+	pebbleMemTableSize    = 4 << 20
+	pebbleMemTableStop    = 4
+	pebbleCacheSize       = 8 << 20
+	pebbleMaxOpenFiles    = 256
+	pebbleBloomBitsPerKey = 10
+)
+
+// Key space of a Pebble store: data keys are prefixed with 0x01 and meta
+// values (checkpoint, a window store's stream time) with 0x00, so scans over
+// data never meet them.
+const (
+	metaPrefix = 0x00
+	dataPrefix = 0x01
+)
+
+// metaCheckpoint names the meta value holding the changelog checkpoint.
+const metaCheckpoint = "checkpoint"
+
+// Checkpointer is implemented by persistent stores. The Kafka runtime records
+// the changelog offset up to which the store's data is durable, after a
+// Flush, and on restart restores only the changelog records after it.
+// In-memory stores do not implement it: they always restore everything.
+type Checkpointer interface {
+	// Checkpoint returns the recorded offset; ok is false when none is.
+	Checkpoint() (offset int64, ok bool, err error)
+	// SetCheckpoint records offset durably.
+	SetCheckpoint(offset int64) error
+}
+
+// Cache is a block cache that persistent stores share. A runtime that opens
+// many persistent stores makes one, passes it in Context.Cache and closes it
+// after the stores.
+type Cache struct{ c *pebble.Cache }
+
+// NewCache returns a block cache of the given size in bytes.
+func NewCache(size int64) *Cache { return &Cache{c: pebble.NewCache(size)} }
+
+// Close releases the runtime's reference; the memory goes when the last store
+// using the cache is closed too. Closing twice is not an error.
+func (c *Cache) Close() {
+	if c != nil && c.c != nil {
+		c.c.Unref()
+		c.c = nil
+	}
+}
+
+// pebbleBytes is the Pebble Bytes backend.
+type pebbleBytes struct {
+	name string
+	dir  string
+	db   *pebble.DB
+	gate gate
+	// Len's estimate: writes since the last memtable flush.
+	memWrites atomic.Int64
+	// scanErr is the error that ended a scan early (see Bytes.Err).
+	scanErr atomic.Pointer[error]
+}
+
+// openPersistentBytes opens (creating it if needed) the Pebble database of a
+// task's store, in <ctx.Dir>/<name>.
 func openPersistentBytes(ctx Context, name string) (Bytes, error) {
 	if ctx.Dir == "" {
 		return nil, fmt.Errorf("store %s: %w", name, ErrNoStateDir)
 	}
-	return nil, fmt.Errorf("store %s: persistent stores are not available yet", name)
+	if !filepath.IsLocal(name) {
+		return nil, fmt.Errorf("store %s: a persistent store's name must be a plain file name", name)
+	}
+	dir := filepath.Join(ctx.Dir, name)
+	return OpenPebbleBytes(dir, ctx.Cache, ctx.Logger)
+}
+
+// OpenPebbleBytes opens (creating it if needed) a Pebble byte store in dir.
+// cache may be nil (the store gets its own small one); logger receives
+// Pebble's errors and may be nil.
+func OpenPebbleBytes(dir string, cache *Cache, logger *slog.Logger) (Bytes, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("store: create %s: %w", dir, err)
+	}
+	p := &pebbleBytes{name: filepath.Base(dir), dir: dir}
+	p.gate.init()
+	opts := &pebble.Options{
+		MemTableSize:                pebbleMemTableSize,
+		MemTableStopWritesThreshold: pebbleMemTableStop,
+		MaxOpenFiles:                pebbleMaxOpenFiles,
+		FormatMajorVersion:          pebble.FormatNewest,
+		Logger:                      pebbleLogger{logger},
+		EventListener: &pebble.EventListener{
+			FlushEnd: func(pebble.FlushInfo) { p.memWrites.Store(0) },
+		},
+	}
+	if cache != nil && cache.c != nil {
+		opts.Cache = cache.c
+	} else {
+		opts.CacheSize = pebbleCacheSize
+	}
+	for i := range opts.Levels {
+		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(pebbleBloomBitsPerKey)
+	}
+	db, err := pebble.Open(dir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+	}
+	p.db = db
+	return p, nil
+}
+
+// pebbleLogger passes Pebble's errors to a slog.Logger and drops its
+// informational chatter.
+type pebbleLogger struct{ l *slog.Logger }
+
+func (pebbleLogger) Infof(string, ...any) {}
+
+func (p pebbleLogger) Errorf(format string, args ...any) {
+	if p.l != nil {
+		p.l.Error("pebble: " + fmt.Sprintf(format, args...))
+	}
+}
+
+func (p pebbleLogger) Fatalf(format string, args ...any) {
+	p.Errorf(format, args...)
+	pebble.DefaultLogger.Fatalf(format, args...)
+}
+
+// prefixed builds prefix|key in a pooled buffer; release with keyBufs.Put.
+func prefixed(prefix byte, key []byte) *[]byte {
+	bp := keyBufs.Get().(*[]byte)
+	*bp = append(append((*bp)[:0], prefix), key...)
+	return bp
+}
+
+func (p *pebbleBytes) closedErr() error { return ErrClosed }
+
+func (p *pebbleBytes) Get(key []byte) ([]byte, error) {
+	if !p.gate.enter() {
+		return nil, p.closedErr()
+	}
+	defer p.gate.exit()
+	bp := prefixed(dataPrefix, key)
+	defer keyBufs.Put(bp)
+	return p.get(*bp)
+}
+
+func (p *pebbleBytes) get(key []byte) ([]byte, error) {
+	v, closer, err := p.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, len(v))
+	copy(out, v)
+	return out, closer.Close()
+}
+
+func (p *pebbleBytes) Put(key, value []byte) error {
+	if !p.gate.enter() {
+		return p.closedErr()
+	}
+	defer p.gate.exit()
+	bp := prefixed(dataPrefix, key)
+	defer keyBufs.Put(bp)
+	p.memWrites.Add(1)
+	return p.db.Set(*bp, value, pebble.NoSync)
+}
+
+func (p *pebbleBytes) Delete(key []byte) error {
+	if !p.gate.enter() {
+		return p.closedErr()
+	}
+	defer p.gate.exit()
+	bp := prefixed(dataPrefix, key)
+	defer keyBufs.Put(bp)
+	p.memWrites.Add(-1)
+	return p.db.Delete(*bp, pebble.NoSync)
+}
+
+// dataKey returns prefix|key, or the end of the data key space for nil.
+func dataBound(key []byte) []byte {
+	if key == nil {
+		return []byte{dataPrefix + 1}
+	}
+	return append([]byte{dataPrefix}, key...)
+}
+
+func (p *pebbleBytes) DeleteRange(from, to []byte) error {
+	if !p.gate.enter() {
+		return p.closedErr()
+	}
+	defer p.gate.exit()
+	lo := append([]byte{dataPrefix}, from...)
+	return p.db.DeleteRange(lo, dataBound(to), pebble.NoSync)
+}
+
+// Range copies each entry before yielding it, so that what a caller keeps
+// (a serde may keep the bytes it is given) stays valid.
+func (p *pebbleBytes) Range(from, to []byte) iter.Seq2[[]byte, []byte] {
+	return func(yield func([]byte, []byte) bool) {
+		if !p.gate.enter() {
+			return
+		}
+		defer p.gate.exit()
+		lo := append([]byte{dataPrefix}, from...)
+		var hi []byte
+		if to == nil {
+			hi = dataBound(nil)
+		} else {
+			// The smallest key after to: the bound is exclusive.
+			hi = append(append([]byte{dataPrefix}, to...), 0)
+		}
+		it, err := p.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+		if err != nil {
+			p.failScan(err)
+			return
+		}
+		defer func() {
+			if err := it.Close(); err != nil {
+				p.failScan(err)
+			}
+		}()
+		for ok := it.First(); ok; ok = it.Next() {
+			k, v := it.Key()[1:], it.Value()
+			buf := make([]byte, len(k)+len(v))
+			copy(buf, k)
+			copy(buf[len(k):], v)
+			if !yield(buf[:len(k):len(k)], buf[len(k):]) {
+				return
+			}
+		}
+	}
+}
+
+func (p *pebbleBytes) failScan(err error) {
+	err = fmt.Errorf("store: scan %s: %w", p.dir, err)
+	p.scanErr.Store(&err)
+}
+
+func (p *pebbleBytes) Err() error {
+	if e := p.scanErr.Swap(nil); e != nil {
+		return *e
+	}
+	return nil
+}
+
+// Len estimates the number of entries: the entries minus twice the deletions
+// of the table files, plus the writes since the last memtable flush. It
+// counts overwritten keys more than once until compactions merge them.
+func (p *pebbleBytes) Len() int64 {
+	if !p.gate.enter() {
+		return 0
+	}
+	defer p.gate.exit()
+	tables, err := p.db.SSTables()
+	if err != nil {
+		return max(0, p.memWrites.Load())
+	}
+	var n int64
+	for _, level := range tables {
+		for _, t := range level {
+			n += int64(t.TableStats.NumEntries) - 2*int64(t.TableStats.NumDeletions)
+		}
+	}
+	return max(0, n+p.memWrites.Load())
+}
+
+// Flush syncs the write-ahead log: every write so far survives a crash.
+func (p *pebbleBytes) Flush() error {
+	if !p.gate.enter() {
+		return p.closedErr()
+	}
+	defer p.gate.exit()
+	return p.db.LogData(nil, pebble.Sync)
+}
+
+func (p *pebbleBytes) Close() error {
+	if !p.gate.close() {
+		return nil
+	}
+	if err := p.db.Close(); err != nil {
+		return fmt.Errorf("store: close %s: %w", p.dir, err)
+	}
+	return nil
+}
+
+func (p *pebbleBytes) getMeta(name string) ([]byte, error) {
+	if !p.gate.enter() {
+		return nil, p.closedErr()
+	}
+	defer p.gate.exit()
+	return p.get(append([]byte{metaPrefix}, name...))
+}
+
+func (p *pebbleBytes) setMeta(name string, value []byte) error {
+	if !p.gate.enter() {
+		return p.closedErr()
+	}
+	defer p.gate.exit()
+	key := append([]byte{metaPrefix}, name...)
+	if value == nil {
+		return p.db.Delete(key, pebble.Sync)
+	}
+	return p.db.Set(key, value, pebble.Sync)
+}
+
+// gate lets operations run until Close, which waits for those in flight
+// (Pebble must not close under an open iterator).
+type gate struct {
+	mu     sync.Mutex
+	idle   sync.Cond
+	n      int
+	closed bool
+}
+
+func (g *gate) init() { g.idle.L = &g.mu }
+
+func (g *gate) enter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.n++
+	return true
+}
+
+func (g *gate) exit() {
+	g.mu.Lock()
+	g.n--
+	if g.n == 0 && g.closed {
+		g.idle.Broadcast()
+	}
+	g.mu.Unlock()
+}
+
+// close reports whether this call closed the gate; it returns when no
+// operation is in flight.
+func (g *gate) close() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.closed = true
+	for g.n > 0 {
+		g.idle.Wait()
+	}
+	return true
+}
+
+// checkpoints implements Checkpointer over a backend's meta values.
+type checkpoints struct {
+	name string
+	meta metaStore
+}
+
+// Checkpoint implements Checkpointer.
+func (c checkpoints) Checkpoint() (int64, bool, error) {
+	v, err := c.meta.getMeta(metaCheckpoint)
+	if err != nil {
+		return 0, false, fmt.Errorf("store %s: read checkpoint: %w", c.name, err)
+	}
+	if len(v) != 8 {
+		return 0, false, nil
+	}
+	return int64(binary.BigEndian.Uint64(v)), true, nil
+}
+
+// SetCheckpoint implements Checkpointer.
+func (c checkpoints) SetCheckpoint(offset int64) error {
+	if err := c.meta.setMeta(metaCheckpoint, binary.BigEndian.AppendUint64(nil, uint64(offset))); err != nil {
+		return fmt.Errorf("store %s: write checkpoint %d: %w", c.name, offset, err)
+	}
+	return nil
 }

@@ -64,7 +64,17 @@ func (b *SessionBuilder[K, V]) BuildSession(ctx Context) (SessionStore[K, V], er
 	if err != nil {
 		return nil, errors.Join(err, raw.Close())
 	}
-	return &sessionStore[K, V]{segmented: seg, keySerde: b.keySerde, valueSerde: b.valueSerde, logger: logger}, nil
+	s := &sessionStore[K, V]{segmented: seg, keySerde: b.keySerde, valueSerde: b.valueSerde, logger: logger, logTime: logClock(ctx, nil)}
+	if ms, ok := raw.(metaStore); ok && b.cfg.persistent {
+		return &persistentSession[K, V]{sessionStore: s, checkpoints: checkpoints{name: b.name, meta: ms}}, nil
+	}
+	return s, nil
+}
+
+// persistentSession is a session store on disk: it keeps a checkpoint.
+type persistentSession[K, V any] struct {
+	*sessionStore[K, V]
+	checkpoints
 }
 
 // sessionStore is the typed session store over a segmented byte store.
@@ -74,7 +84,8 @@ type sessionStore[K, V any] struct {
 	keySerde   serde.Serde[K]
 	valueSerde serde.Serde[V]
 	logger     ChangeLogger
-	scratch    []byte // writer's key buffer
+	logTime    func() int64 // nil: the session end
+	scratch    []byte       // writer's key buffer
 }
 
 func (s *sessionStore[K, V]) serKey(k K) ([]byte, error) {
@@ -149,11 +160,18 @@ func (s *sessionStore[K, V]) write(session window.Windowed[K], kb, vb []byte, st
 		return fmt.Errorf("store %s: write %v: %w", s.name, session, err)
 	}
 	if s.logger != nil {
-		if err := s.logger.LogChange(sessionLogKey(kb, start, end), vb, max(0, s.now())); err != nil {
+		if err := s.logger.LogChange(sessionLogKey(kb, start, end), vb, s.logStamp(end)); err != nil {
 			return fmt.Errorf("store %s: log %v: %w", s.name, session, err)
 		}
 	}
 	return nil
+}
+
+func (s *sessionStore[K, V]) logStamp(end int64) int64 {
+	if s.logTime != nil {
+		return s.logTime()
+	}
+	return max(0, end)
 }
 
 // Restore implements Restorer: key is a changelog key (key | end | start).

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"iter"
+	"log/slog"
 
 	"github.com/streamworkshop/workshop/streamlib/window"
 )
@@ -55,7 +56,20 @@ type Context struct {
 	ChangeLogger ChangeLogger
 	// StreamTime returns the owning task's stream time; window and session
 	// stores use it for retention. Nil means "the largest timestamp put".
+	// Stores call it only from writes, never from reads, so that
+	// interactive queries on other goroutines do not race with the task.
 	StreamTime func() int64
+	// RecordTimestamp returns the timestamp of the record being processed;
+	// changelog records carry it. Nil means the stream time when StreamTime
+	// is set, else the window start (window stores), the session end
+	// (session stores) or 0 (key-value stores). Called only from writes.
+	RecordTimestamp func() int64
+	// Cache is a block cache shared by the persistent stores of a process;
+	// nil gives each persistent store a small cache of its own.
+	Cache *Cache
+	// Logger receives the errors a persistent store's engine reports in the
+	// background. Nil drops them.
+	Logger *slog.Logger
 }
 
 // Builder describes a store. A runtime builds one instance per task (or one

@@ -80,7 +80,7 @@ func (b *WindowBuilder[K, V]) BuildWindow(ctx Context) (WindowStore[K, V], error
 	}
 	s := &windowStore[K, V]{
 		segmented: seg, keySerde: b.keySerde, valueSerde: b.valueSerde, logger: logger,
-		sizeMs: b.windowSize.Milliseconds(), dups: b.retainDuplicates,
+		logTime: logClock(ctx, nil), sizeMs: b.windowSize.Milliseconds(), dups: b.retainDuplicates,
 	}
 	if ms, ok := raw.(metaStore); ok && s.dups {
 		// Duplicates continue numbering where the last run stopped.
@@ -95,7 +95,16 @@ func (b *WindowBuilder[K, V]) BuildWindow(ctx Context) (WindowStore[K, V], error
 			return ms.setMeta(metaSeq, binary.BigEndian.AppendUint32(nil, s.seq))
 		}
 	}
+	if ms, ok := raw.(metaStore); ok && b.cfg.persistent {
+		return &persistentWindow[K, V]{windowStore: s, checkpoints: checkpoints{name: b.name, meta: ms}}, nil
+	}
 	return s, nil
+}
+
+// persistentWindow is a window store on disk: it keeps a checkpoint.
+type persistentWindow[K, V any] struct {
+	*windowStore[K, V]
+	checkpoints
 }
 
 // metaSeq names the meta value that keeps a duplicate-retaining window
@@ -108,6 +117,7 @@ type windowStore[K, V any] struct {
 	keySerde   serde.Serde[K]
 	valueSerde serde.Serde[V]
 	logger     ChangeLogger
+	logTime    func() int64 // nil: the window start
 	sizeMs     int64
 	dups       bool
 	seq        uint32 // last sequence number given to a duplicate; writer only
@@ -142,8 +152,11 @@ func logKey(kb []byte, start int64, seq uint32) []byte {
 	return binary.BigEndian.AppendUint32(out, seq)
 }
 
-func (s *windowStore[K, V]) logTime() int64 {
-	return max(0, s.now())
+func (s *windowStore[K, V]) logStamp(start int64) int64 {
+	if s.logTime != nil {
+		return s.logStamp(start)
+	}
+	return max(0, start)
 }
 
 func (s *windowStore[K, V]) Put(k K, v V, start int64) error {
@@ -176,7 +189,7 @@ func (s *windowStore[K, V]) Put(k K, v V, start int64) error {
 		return fmt.Errorf("store %s: put %v@%d: %w", s.name, k, start, err)
 	}
 	if s.logger != nil {
-		if err := s.logger.LogChange(logKey(kb, start, seq), vb, s.logTime()); err != nil {
+		if err := s.logger.LogChange(logKey(kb, start, seq), vb, s.logStamp(start)); err != nil {
 			return fmt.Errorf("store %s: log put %v@%d: %w", s.name, k, start, err)
 		}
 	}
@@ -197,7 +210,7 @@ func (s *windowStore[K, V]) Delete(k K, start int64) error {
 			return fmt.Errorf("store %s: delete %v@%d: %w", s.name, k, start, err)
 		}
 		if s.logger != nil {
-			if err := s.logger.LogChange(logKey(kb, start, 0), nil, s.logTime()); err != nil {
+			if err := s.logger.LogChange(logKey(kb, start, 0), nil, s.logStamp(start)); err != nil {
 				return fmt.Errorf("store %s: log delete %v@%d: %w", s.name, k, start, err)
 			}
 		}
@@ -219,7 +232,7 @@ func (s *windowStore[K, V]) Delete(k K, start int64) error {
 		}
 		if s.logger != nil {
 			seq := binary.BigEndian.Uint32(key[len(key)-4:])
-			if err := s.logger.LogChange(logKey(kb, start, seq), nil, s.logTime()); err != nil {
+			if err := s.logger.LogChange(logKey(kb, start, seq), nil, s.logStamp(start)); err != nil {
 				return fmt.Errorf("store %s: log delete %v@%d: %w", s.name, k, start, err)
 			}
 		}
