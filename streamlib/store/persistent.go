@@ -82,6 +82,7 @@ type pebbleBytes struct {
 	gate gate
 	// Len's estimate: writes since the last memtable flush.
 	memWrites atomic.Int64
+	bufs      bufPool
 	// scanErr is the error that ended a scan early (see Bytes.Err).
 	scanErr atomic.Pointer[error]
 }
@@ -151,9 +152,9 @@ func (p pebbleLogger) Fatalf(format string, args ...any) {
 	pebble.DefaultLogger.Fatalf(format, args...)
 }
 
-// prefixed builds prefix|key in a pooled buffer; release with keyBufs.Put.
-func prefixed(prefix byte, key []byte) *[]byte {
-	bp := keyBufs.Get().(*[]byte)
+// prefixed builds prefix|key in a pooled buffer; release with p.bufs.put.
+func (p *pebbleBytes) prefixed(prefix byte, key []byte) *[]byte {
+	bp := p.bufs.get()
 	*bp = append(append((*bp)[:0], prefix), key...)
 	return bp
 }
@@ -165,8 +166,8 @@ func (p *pebbleBytes) Get(key []byte) ([]byte, error) {
 		return nil, p.closedErr()
 	}
 	defer p.gate.exit()
-	bp := prefixed(dataPrefix, key)
-	defer keyBufs.Put(bp)
+	bp := p.prefixed(dataPrefix, key)
+	defer p.bufs.put(bp)
 	return p.get(*bp)
 }
 
@@ -188,8 +189,8 @@ func (p *pebbleBytes) Put(key, value []byte) error {
 		return p.closedErr()
 	}
 	defer p.gate.exit()
-	bp := prefixed(dataPrefix, key)
-	defer keyBufs.Put(bp)
+	bp := p.prefixed(dataPrefix, key)
+	defer p.bufs.put(bp)
 	p.memWrites.Add(1)
 	return p.db.Set(*bp, value, pebble.NoSync)
 }
@@ -199,8 +200,8 @@ func (p *pebbleBytes) Delete(key []byte) error {
 		return p.closedErr()
 	}
 	defer p.gate.exit()
-	bp := prefixed(dataPrefix, key)
-	defer keyBufs.Put(bp)
+	bp := p.prefixed(dataPrefix, key)
+	defer p.bufs.put(bp)
 	p.memWrites.Add(-1)
 	return p.db.Delete(*bp, pebble.NoSync)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"sync/atomic"
 )
 
@@ -64,6 +65,8 @@ type segmented struct {
 	segs atomic.Pointer[[]int64]
 	// dropped: every segment below it is gone. Writer only.
 	dropped int64
+	// bufs lends readers buffers for the keys they look up.
+	bufs bufPool
 	// beforeSave runs before the meta values are saved (Flush, Close).
 	beforeSave func() error
 	closed     atomic.Bool
@@ -294,4 +297,21 @@ func splitKeyPrefix(b []byte) (key, rest []byte, ok bool) {
 	}
 	start := 8 + w
 	return b[start : start+int(n)], b[start+int(n):], true
+}
+
+// bufPool lends byte buffers, so that lookups build keys without allocating.
+type bufPool struct{ p sync.Pool }
+
+func (b *bufPool) get() *[]byte {
+	if bp, ok := b.p.Get().(*[]byte); ok {
+		return bp
+	}
+	buf := make([]byte, 0, 64)
+	return &buf
+}
+
+func (b *bufPool) put(bp *[]byte) {
+	if cap(*bp) <= 4096 {
+		b.p.Put(bp)
+	}
 }

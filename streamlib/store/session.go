@@ -210,8 +210,8 @@ func (s *sessionStore[K, V]) FetchSession(k K, start, end int64) (V, bool, error
 	if err != nil {
 		return zero, false, err
 	}
-	bp := keyBufs.Get().(*[]byte)
-	defer keyBufs.Put(bp)
+	bp := s.bufs.get()
+	defer s.bufs.put(bp)
 	*bp = s.storeKey((*bp)[:0], kb, start, end)
 	vb, err := s.raw.Get(*bp)
 	if err != nil {

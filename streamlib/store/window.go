@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/streamworkshop/workshop/streamlib/serde"
@@ -123,9 +122,6 @@ type windowStore[K, V any] struct {
 	seq        uint32 // last sequence number given to a duplicate; writer only
 	scratch    []byte // writer's key buffer
 }
-
-// keyBufs lends readers a buffer for the keys they look up.
-var keyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64); return &b }}
 
 func (s *windowStore[K, V]) serKey(k K) ([]byte, error) {
 	kb, err := s.keySerde.Serialize(k)
@@ -279,8 +275,8 @@ func (s *windowStore[K, V]) Fetch(k K, start int64) (V, bool, error) {
 	if err != nil {
 		return zero, false, err
 	}
-	bp := keyBufs.Get().(*[]byte)
-	defer keyBufs.Put(bp)
+	bp := s.bufs.get()
+	defer s.bufs.put(bp)
 	var vb []byte
 	if s.dups {
 		// The earliest duplicate.
