@@ -139,9 +139,9 @@ func TestStatusOnAFreshCheckout(t *testing.T) {
 	code, out, _ := grader(t, "", "-C", root)
 	require.Equal(t, exitFailing, code)
 	for _, want := range []string{
-		"01  Adding numbers       not started    1/4     2/6",
+		"01  Adding numbers       not started    0/4     0/6",
 		"04  A first query        not started    0/1     0/5",
-		"0/4 exercises · 3/17 points",
+		"0/4 exercises · 0/17 points",
 		"Next: 01-sum (Adding numbers): start it.",
 		"go run ./grader check 01",
 	} {
@@ -274,10 +274,10 @@ func TestSolveTwo(t *testing.T) {
 	require.Equal(t, map[string]report.Status{
 		"01-sum": report.Done, "02-words": report.NotStarted, "03-wait": report.NotStarted, "04-query": report.Done,
 	}, outcomes(ada.Exercises))
-	require.Equal(t, 6+5+1, ada.Score, "01: 6 points, 04: 5 points, 03: TestChannelMade passes on the stub")
+	require.Equal(t, 6+5, ada.Score, "01: 6 points, 04: 5 points; untouched stubs earn nothing")
 	require.Equal(t, 17, ada.MaxScore)
 	require.Equal(t, 0, outcomeCount(bo.Exercises, report.Done))
-	require.Equal(t, 3, bo.Score, "the tests that pass on untouched stubs")
+	require.Equal(t, 0, bo.Score, "untouched stubs earn nothing, even where a test passes on them")
 }
 
 func outcomes(rs []report.Results) map[string]report.Status {
@@ -342,8 +342,8 @@ func TestGradeAFolderOfCheckoutsWithABuildError(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	md, err := os.ReadFile(out)
 	require.NoError(t, err)
-	require.Contains(t, string(md), "| ann | · 2/6 | · 0/3 | · 1/3 | · 0/5 | **3/17** | 18 |")
-	require.Contains(t, string(md), "| ben | · 2/6 | 🛠 0/3 | ✅ 3/3 | · 0/5 | **5/17** | 29 |")
+	require.Contains(t, string(md), "| ann | · 0/6 | · 0/3 | · 0/3 | · 0/5 | **0/17** | 0 |")
+	require.Contains(t, string(md), "| ben | · 0/6 | 🛠 0/3 | ✅ 3/3 | · 0/5 | **3/17** | 18 |")
 	require.Contains(t, string(md), "02-words: does not compile: `exercises/02-words/words.go:3:")
 
 	code, _, _ = grader(t, "", "grade", class, "-C", root, "-fail-under", "50")

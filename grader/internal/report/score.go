@@ -88,12 +88,18 @@ func Score(in Input) *Exercise {
 		}
 	}
 
+	// An untouched stub earns nothing, even for tests that happen to pass
+	// on it ("a bad request writes nothing" holds for a stub that does
+	// nothing): points come from the learner's work.
+	earns := !in.NotStarted
 	for i := range out.Tests {
 		t := &out.Tests[i]
 		t.Code = code[topLevel(t.Name)]
 		t.MaxPoints = in.Points.For(ex, t.Name, t.Task)
 		if t.Status == TestPass {
-			t.Points = t.MaxPoints
+			if earns {
+				t.Points = t.MaxPoints
+			}
 			out.Passed++
 		}
 		out.Total++
@@ -147,11 +153,7 @@ func (s *scorer) expected() []workshop.ExpectedTest {
 func (s *scorer) fromStub() []Test {
 	var out []Test
 	for _, e := range s.expected() {
-		t := Test{Name: e.Name, Task: e.Task, Status: TestNotRun, Message: "not started: the stub is untouched"}
-		if e.Stub == string(TestPass) {
-			t.Status, t.Message = TestPass, ""
-		}
-		out = append(out, t)
+		out = append(out, Test{Name: e.Name, Task: e.Task, Status: TestNotRun, Message: "not started: the stub is untouched"})
 	}
 	return out
 }

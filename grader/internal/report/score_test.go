@@ -159,11 +159,11 @@ func TestScore(t *testing.T) {
 			},
 		},
 		{
-			name:       "not started: taken from the manifest's stub statuses",
+			name:       "not started: not run, no points",
 			notStarted: true,
-			wantStatus: NotStarted, wantScore: [2]int{2, 9},
+			wantStatus: NotStarted, wantScore: [2]int{0, 9},
 			want: []scored{
-				{"TestRekey/one", "3.1", TestPass, 2, "", ""},
+				{"TestRekey/one", "3.1", TestNotRun, 0, "not started: the stub is untouched", ""},
 				{"TestRekey/two", "3.1", TestNotRun, 0, "not started: the stub is untouched", ""},
 				{"TestJoin", "3.2", TestNotRun, 0, "not started: the stub is untouched", ""},
 			},
@@ -217,6 +217,19 @@ func TestScore(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestScoreRunOnAnUntouchedStubEarnsNothing(t *testing.T) {
+	run := stream(t,
+		[3]string{"run", "TestRekey", "-"}, [3]string{"attr", "TestRekey", "3.1"},
+		[3]string{"run", "TestRekey/one", "-"}, [3]string{"pass", "TestRekey/one", "-"},
+		[3]string{"run", "TestRekey/two", "-"},
+		[3]string{"output", "TestRekey/two", "    x_test.go:1: TODO 3.1\n"},
+		[3]string{"fail", "TestRekey/two", "-"}, [3]string{"fail", "TestRekey", "-"},
+		[3]string{"run", "TestJoin", "-"}, [3]string{"fail", "TestJoin", "-"}, [3]string{"fail", "-", "-"})
+	e := Score(Input{Exercise: joins, Run: run, NotStarted: true, Expected: expected, Points: &workshop.Points{}, Root: root})
+	require.Equal(t, NotStarted, e.Status)
+	require.Equal(t, [4]int{1, 3, 0, 3}, [4]int{e.Passed, e.Total, e.Score, e.MaxScore}, "the pass is shown, not scored")
 }
 
 func TestScoreWithoutManifest(t *testing.T) {
