@@ -113,7 +113,9 @@ func (w *watchLoop) exercise(ctx context.Context, ex *workshop.Exercise) (next *
 				}
 				return nil, a.envError(err), true
 			}
-			a.clearScreen()
+			if a.isTTY() {
+				a.clearScreen() // drop the "running" line
+			}
 			a.showCheck(ctx, e, st)
 			w.footer(ex, e)
 			rerun = false
@@ -192,6 +194,11 @@ func (a *app) statusInline(ctx context.Context) {
 	report.WriteList(a.io.out, exs, a.textOptions())
 }
 
+func (a *app) isTTY() bool {
+	f, ok := a.io.out.(*os.File)
+	return ok && isTerminal(f)
+}
+
 // watchDirs returns the folders holding an exercise's files.
 func (a *app) watchDirs(ex *workshop.Exercise) []string {
 	dirs := []string{a.ws.Abs(ex.Dir())}
@@ -207,7 +214,7 @@ func (a *app) watchDirs(ex *workshop.Exercise) []string {
 // clearScreen clears the visible screen on a terminal (keeping the
 // scroll-back, so a long error stays reachable), or prints a separator.
 func (a *app) clearScreen() {
-	if f, ok := a.io.out.(*os.File); ok && isTerminal(f) {
+	if a.isTTY() {
 		fmt.Fprint(a.io.out, "\x1b[H\x1b[2J")
 		return
 	}

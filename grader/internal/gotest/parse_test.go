@@ -202,3 +202,32 @@ func TestParseCutShort(t *testing.T) {
 	require.False(t, r.Ended)
 	require.Equal(t, StatusUnfinished, r.Test("TestA").Status)
 }
+
+func TestParseBoundsOutput(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"Action":"run","Package":"p","Test":"TestLoud"}` + "\n")
+	for i := 0; i < maxOutputLines+500; i++ {
+		b.WriteString(`{"Action":"output","Package":"p","Test":"TestLoud","Output":"again\n"}` + "\n")
+	}
+	b.WriteString(`{"Action":"output","Package":"p","Test":"TestLoud","Output":"panic: enough\n"}` + "\n")
+	b.WriteString(`{"Action":"fail","Package":"p","Test":"TestLoud"}` + "\n")
+	r, err := Parse(strings.NewReader(b.String()))
+	require.NoError(t, err)
+	tl := r.Test("TestLoud")
+	require.Equal(t, 500, tl.Dropped)
+	require.Len(t, tl.Output, maxOutputLines, "the panic report is cut off the output")
+	require.Equal(t, StatusPanic, tl.Status, "the panic after the flood is still seen")
+	require.Equal(t, "enough", tl.Panic.Value)
+}
+
+func TestParsePrintedPanicTextIsNotAPanic(t *testing.T) {
+	in := `{"Action":"run","Package":"p","Test":"TestA"}` + "\n" +
+		`{"Action":"output","Package":"p","Test":"TestA","Output":"panic: only words\n"}` + "\n" +
+		`{"Action":"pass","Package":"p","Test":"TestA"}` + "\n" +
+		`{"Action":"pass","Package":"p"}` + "\n"
+	r, err := Parse(strings.NewReader(in))
+	require.NoError(t, err)
+	require.Equal(t, StatusPass, r.Test("TestA").Status)
+	require.Nil(t, r.Panic)
+	require.Equal(t, []string{"panic: only words"}, r.Test("TestA").Printed())
+}

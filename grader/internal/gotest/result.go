@@ -58,8 +58,12 @@ type Test struct {
 	Panic *Panic
 	// Children counts the subtests that started under this test.
 	Children int
+	// Dropped counts output lines left out because the test printed too
+	// much (over 2000 lines).
+	Dropped int
 
-	failSeq int // event sequence number of the terminal fail event
+	failSeq    int // event sequence number of the terminal fail event
+	panicStart int // index in Output of the panic report, if any
 }
 
 // IsLeaf reports whether the test ran no subtests.

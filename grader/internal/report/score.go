@@ -201,6 +201,9 @@ func (s *scorer) test(name, task string) Test {
 	}
 	t.Elapsed = gt.Elapsed
 	t.Output = s.rel(strings.Join(trimBlank(gt.Printed()), "\n"))
+	if gt.Dropped > 0 {
+		t.Output += fmt.Sprintf("\n… %d more lines of output were dropped", gt.Dropped)
+	}
 	msgs := s.rel(strings.Join(gt.Messages(), "\n"))
 	switch gt.Status {
 	case gotest.StatusPass:
