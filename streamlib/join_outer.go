@@ -22,12 +22,9 @@ import (
 // then the serialized record key. Value: every value buffered under that
 // key, each as a uvarint length and the serialized value.
 
-const noPending = math.MaxInt64
-
 // joinTime is the stream time of one join in one task: the largest timestamp
 // either side has seen. minTime is a lower bound of the timestamps waiting
-// in the buffer (noPending when it is known to be empty), which lets most
-// records skip the scan for closed windows.
+// in the buffer, which lets most records skip the scan for closed windows.
 type joinTime struct {
 	streamTime int64
 	minTime    int64
@@ -161,25 +158,24 @@ func (b *outerBuffer[K, V1, V2, VR]) closed(ts int64, left bool) bool {
 // headers of the record being processed.
 func (b *outerBuffer[K, V1, V2, VR]) emitClosed(ctx context.Context, pctx ProcessorContext[K, VR], headers Headers) error {
 	t := b.time
-	if t.minTime == noPending {
-		return nil
-	}
-	shortest := int64(noPending)
+	shortest := int64(math.MaxInt64)
 	if b.core.leftOuter {
 		shortest = min(shortest, b.lookback(true))
 	}
 	if b.core.rightOuter {
 		shortest = min(shortest, b.lookback(false))
 	}
-	if t.minTime >= 0 && t.minTime+shortest+b.core.graceMs >= t.streamTime {
-		return nil // nothing buffered can have closed yet
+	// Only records older than cutoff can have closed windows.
+	cutoff := t.streamTime - shortest - b.core.graceMs
+	if cutoff <= 0 || t.minTime >= cutoff {
+		return nil
 	}
-	// Scan in (timestamp, side) order. Once a side has an open record, all
-	// its later records are open too; stop when every side is open.
+	// Buffer keys start with the timestamp: every key of a record older than
+	// cutoff sorts before these 8 bytes, every other key after them.
+	upTo := binary.BigEndian.AppendUint64(nil, uint64(cutoff))
 	var due []store.KeyValue[[]byte, []byte]
-	leftOpen, rightOpen := !b.core.leftOuter, !b.core.rightOuter
-	t.minTime = noPending
-	for kv, err := range b.st.All() {
+	t.minTime = cutoff
+	for kv, err := range b.st.Range(nil, upTo) {
 		if err != nil {
 			return fmt.Errorf("join buffer %s: scan: %w", b.core.outerStore, err)
 		}
@@ -187,19 +183,11 @@ func (b *outerBuffer[K, V1, V2, VR]) emitClosed(ctx context.Context, pctx Proces
 		if err != nil {
 			return fmt.Errorf("join buffer %s: %w", b.core.outerStore, err)
 		}
-		if !b.closed(ts, left) {
-			t.minTime = min(t.minTime, ts)
-			if left {
-				leftOpen = true
-			} else {
-				rightOpen = true
-			}
-			if leftOpen && rightOpen {
-				break
-			}
-			continue
+		if b.closed(ts, left) {
+			due = append(due, kv)
+		} else {
+			t.minTime = min(t.minTime, ts) // the other side waits longer
 		}
-		due = append(due, kv)
 	}
 	for _, kv := range due {
 		if err := b.emit(ctx, pctx, kv, headers); err != nil {
