@@ -32,8 +32,8 @@ func (k joinKind) String() string {
 //
 // Both sides are buffered in window stores (named after the join's nodes, or
 // "<name>-this-join-store" and "<name>-other-join-store" with
-// Materialized(name)) that keep records for w.Before+w.After+w.Grace. Their
-// serdes are the streams' serdes. A stream whose key changed upstream is
+// Materialized(name)) that keep records for w.Before+w.After+w.Grace behind
+// the newest record put into each. Their serdes are the streams' serdes. A stream whose key changed upstream is
 // repartitioned first. Tombstones join nothing and are counted as dropped
 // ("null-value").
 //
@@ -56,7 +56,9 @@ func Join[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V2], joiner f
 // until stream time (the largest timestamp either side has seen) passes
 // t+w.After+w.Grace. It is then emitted with its own timestamp t. A left
 // record that arrives after its window has already closed is emitted at
-// once. Stream time only moves with new records, so the last unmatched
+// once. The waiting records are kept in a logged key-value store (named
+// "<name>-left-shared-join-store" with Materialized(name)), so that they
+// survive a restart. Stream time only moves with new records, so the last unmatched
 // records of a quiet stream wait for the next record. Like Kafka Streams,
 // a result released this way carries the headers of the record whose
 // arrival released it.
@@ -72,7 +74,8 @@ func LeftJoin[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V2], join
 // joiner(key, left, nil) and joiner(key, nil, right). As with LeftJoin, an
 // unmatched record is emitted when its window closes (a right record at t
 // waits until stream time passes t+w.Before+w.Grace), with its own
-// timestamp.
+// timestamp. The buffer store is "<name>-outer-shared-join-store" with
+// Materialized(name).
 func OuterJoin[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V2], joiner func(key K, left *V1, right *V2) VR, w window.JoinWindows, opts ...Option) KStream[K, VR] {
 	if joiner == nil {
 		left.b.errorf("OuterJoin: nil joiner")
