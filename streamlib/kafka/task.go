@@ -1,0 +1,374 @@
+package kafka
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/streamworkshop/workshop/streamlib"
+	"github.com/streamworkshop/workshop/streamlib/store"
+)
+
+// changelog is one logged store of a task and how far the store has read
+// its changelog partition.
+type changelog struct {
+	store      string
+	tp         tp
+	persistent bool
+	// position is the offset after the last changelog record the store
+	// holds; -1 means "from the beginning".
+	position int64
+	// restore progress, for metrics and logs.
+	restored int64
+	total    int64
+	done     bool
+}
+
+// task is a streamlib.Task as the runtime runs it: its source partitions
+// and their buffered records, the offsets to commit, its changelogs, and a
+// snapshot of its counters that other goroutines may read.
+type task struct {
+	id     streamlib.TaskID
+	th     *thread
+	t      *streamlib.Task
+	dir    string
+	logger *slog.Logger
+
+	queues   map[tp][]*sarama.ConsumerMessage
+	consumed map[tp]int64 // next offset to commit per source partition
+	pending  bool         // records processed since the last commit
+	// changelogs is guarded by mu (restore progress is read by Metrics).
+	changelogs []*changelog
+
+	mu     sync.Mutex
+	snap   streamlib.TaskMetrics
+	closed bool
+}
+
+// newTask builds task id: it decides from the checkpoint which persistent
+// stores can be kept, builds the stores and processors, and notes where
+// each store's restore starts.
+func (th *thread) newTask(id streamlib.TaskID) (*task, error) {
+	app := th.app
+	dir := filepath.Join(app.appDir, id.String())
+	logger := th.logger.With("task", id.String())
+	t := &task{
+		id: id, th: th, dir: dir, logger: logger,
+		queues: map[tp][]*sarama.ConsumerMessage{}, consumed: map[tp]int64{},
+	}
+
+	cp, err := readCheckpoint(dir)
+	if err != nil {
+		return nil, fmt.Errorf("task %s: %w", id, err)
+	}
+	var logged []*changelog
+	for _, name := range app.subStores[id.Subtopology] {
+		logical, ok := app.topo.ChangelogTopic(name)
+		if !ok {
+			continue
+		}
+		logged = append(logged, &changelog{store: name, tp: tp{app.topo.TopicName(app.cfg.ApplicationID, logical), id.Partition}, position: -1})
+	}
+	if len(logged) > 0 {
+		parts := make([]tp, len(logged))
+		for i, c := range logged {
+			parts[i] = c.tp
+		}
+		ends, err := listOffsets(app.client, app.sc, parts, sarama.OffsetNewest, app.cfg.isolation())
+		if err != nil {
+			return nil, fmt.Errorf("task %s: end offsets of changelogs: %w", id, err)
+		}
+		for _, c := range logged {
+			off, ok := cp[checkpointKey(c.tp)]
+			storeDir := filepath.Join(dir, c.store)
+			switch {
+			case ok && off <= ends[c.tp]:
+				c.position = off
+			case dirExists(storeDir):
+				// State on disk without a usable checkpoint: it may hold
+				// writes the changelog does not (a crash under exactly-once)
+				// or miss some; rebuild it from the changelog.
+				logger.Info("discarding local state without a valid checkpoint", "store", c.store, "checkpoint", off, "has_checkpoint", ok, "changelog_end", ends[c.tp])
+				if err := os.RemoveAll(storeDir); err != nil {
+					return nil, fmt.Errorf("task %s: discard store %s: %w", id, c.store, err)
+				}
+			}
+		}
+	}
+	if app.cfg.Guarantee == ExactlyOnce {
+		if err := removeCheckpoint(dir); err != nil {
+			return nil, fmt.Errorf("task %s: %w", id, err)
+		}
+	}
+
+	st, err := app.topo.NewTask(streamlib.TaskConfig{
+		ID:                     id,
+		ApplicationID:          app.cfg.ApplicationID,
+		Subtopologies:          []int{id.Subtopology},
+		Collector:              taskCollector{t},
+		StateDir:               app.appDir,
+		ChangeLogger:           t.changeLogger,
+		GlobalStores:           app.globalStores(),
+		OnDeserializationError: t.onDeserializationError,
+		Logger:                 logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.t = st
+	for _, c := range logged {
+		s, err := st.Store(c.store)
+		if err != nil {
+			_ = st.Close()
+			return nil, err
+		}
+		c.persistent = s.Persistent()
+		if !c.persistent {
+			c.position = -1 // memory starts empty
+		}
+	}
+	t.changelogs = logged
+	t.snap = st.Metrics()
+	return t, nil
+}
+
+func dirExists(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// taskCollector hands a task's output to its goroutine's producer.
+type taskCollector struct{ t *task }
+
+// Send implements streamlib.RecordCollector.
+func (c taskCollector) Send(ctx context.Context, r streamlib.OutgoingRecord) error {
+	return c.t.th.prod.send(ctx, &r, -1)
+}
+
+// changeLogger is the task's streamlib.TaskConfig.ChangeLogger.
+func (t *task) changeLogger(storeName string) store.ChangeLogger {
+	logical, _ := t.th.app.topo.ChangelogTopic(storeName)
+	return changelogWriter{t: t, tp: tp{t.th.app.topo.TopicName(t.th.app.cfg.ApplicationID, logical), t.id.Partition}}
+}
+
+// changelogWriter mirrors a store's writes to partition p of its changelog:
+// the task's partition, whatever the key.
+type changelogWriter struct {
+	t  *task
+	tp tp
+}
+
+// LogChange implements store.ChangeLogger.
+func (w changelogWriter) LogChange(key, value []byte, ts int64) error {
+	if ts <= 0 {
+		ts = w.t.t.StreamTime()
+		if ts < 0 {
+			ts = time.Now().UnixMilli()
+		}
+	}
+	r := streamlib.OutgoingRecord{Topic: w.tp.topic, Key: bytes.Clone(key), Timestamp: ts}
+	if value != nil {
+		r.Value = bytes.Clone(value)
+	}
+	return w.t.th.prod.send(w.t.th.app.procCtx, &r, w.tp.partition)
+}
+
+// onDeserializationError runs the configured handler with the task's
+// failure context.
+func (t *task) onDeserializationError(ctx context.Context, raw *streamlib.RawRecord, err error) streamlib.DeserializationAction {
+	fc := FailureContext{Task: t.id, Logger: t.logger, produce: func(ctx context.Context, r streamlib.OutgoingRecord) error {
+		return t.th.prod.send(ctx, &r, -1)
+	}}
+	return t.th.app.cfg.OnDeserializationError(ctx, fc, raw, err)
+}
+
+// enqueue buffers a record of one of the task's partitions.
+func (t *task) enqueue(m *sarama.ConsumerMessage) {
+	k := tp{m.Topic, m.Partition}
+	t.queues[k] = append(t.queues[k], m)
+}
+
+// process runs the buffered records. Across its partitions a task takes
+// the record with the smallest timestamp first, so that joins see both
+// sides in time order as far as the buffers allow.
+func (t *task) process(ctx context.Context) error {
+	n := 0
+	for {
+		var best tp
+		var head *sarama.ConsumerMessage
+		for k, q := range t.queues {
+			if len(q) == 0 {
+				continue
+			}
+			if head == nil || q[0].Timestamp.Before(head.Timestamp) {
+				best, head = k, q[0]
+			}
+		}
+		if head == nil {
+			break
+		}
+		q := t.queues[best]
+		q[0] = nil
+		t.queues[best] = q[1:]
+		if len(q) == 1 {
+			t.queues[best] = q[:0]
+		}
+		raw := &streamlib.RawRecord{
+			Topic: head.Topic, Partition: head.Partition, Offset: head.Offset,
+			Key: head.Key, Value: head.Value, Timestamp: head.Timestamp.UnixMilli(),
+		}
+		if len(head.Headers) > 0 {
+			raw.Headers = make(streamlib.Headers, len(head.Headers))
+			for i, h := range head.Headers {
+				raw.Headers[i] = streamlib.Header{Key: string(h.Key), Value: h.Value}
+			}
+		}
+		if err := t.t.Process(ctx, raw); err != nil {
+			t.clearQueues()
+			t.snapshot()
+			return err
+		}
+		t.consumed[best] = head.Offset + 1
+		t.pending = true
+		n++
+	}
+	if n > 0 {
+		t.snapshot()
+	}
+	return nil
+}
+
+func (t *task) clearQueues() {
+	for k := range t.queues {
+		t.queues[k] = nil
+	}
+}
+
+// punctuate fires the task's due wall-clock punctuations.
+func (t *task) punctuate(ctx context.Context, now int64) error {
+	before := t.snap.Punctuations
+	err := t.t.Punctuate(ctx, now)
+	if m := t.t.Metrics(); m.Punctuations != before || err != nil {
+		t.pending = true
+		t.setSnapshot(m)
+	}
+	return err
+}
+
+func (t *task) snapshot() { t.setSnapshot(t.t.Metrics()) }
+
+func (t *task) setSnapshot(m streamlib.TaskMetrics) {
+	t.mu.Lock()
+	t.snap = m
+	t.mu.Unlock()
+}
+
+// offsets returns the source offsets to commit.
+func (t *task) offsets() map[tp]int64 { return t.consumed }
+
+// updatePositions takes the changelog positions of acknowledged writes
+// from the producer. Call it after a flush or a committed transaction.
+func (t *task) updatePositions() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, c := range t.changelogs {
+		if o := t.th.prod.offset(c.tp); o > c.position {
+			c.position = o
+		}
+	}
+}
+
+// checkpoint writes the positions of the task's persistent stores, after
+// flushing them. It does nothing for tasks without persistent stores.
+func (t *task) checkpoint() error {
+	cp := checkpoint{}
+	t.mu.Lock()
+	for _, c := range t.changelogs {
+		if c.persistent && c.position >= 0 {
+			cp[checkpointKey(c.tp)] = c.position
+		}
+	}
+	t.mu.Unlock()
+	if len(cp) == 0 {
+		return nil
+	}
+	if !t.closed {
+		if err := t.t.Flush(); err != nil {
+			return fmt.Errorf("task %s: %w", t.id, err)
+		}
+	}
+	if err := writeCheckpoint(t.dir, cp); err != nil {
+		return fmt.Errorf("task %s: %w", t.id, err)
+	}
+	return nil
+}
+
+// resume prepares a suspended task to process again.
+func (t *task) resume() error {
+	if t.th.app.cfg.Guarantee == ExactlyOnce {
+		return removeCheckpoint(t.dir)
+	}
+	return nil
+}
+
+// suspend ends a session of a task that stays with this goroutine for now:
+// the commit is done; its buffers are dropped (the consumer will fetch from
+// the committed offsets again) and its persistent stores checkpointed.
+func (t *task) suspend() error {
+	t.clearQueues()
+	clear(t.consumed)
+	t.pending = false
+	return t.checkpoint()
+}
+
+// close closes the task. A clean close follows a commit and writes the
+// checkpoint; a dirty one (after a failure) does not, so that the next
+// start rebuilds what it cannot trust.
+func (t *task) close(clean bool) error {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return nil
+	}
+	t.mu.Unlock()
+	err := t.t.Close()
+	t.mu.Lock()
+	t.closed = true
+	t.snap = t.t.Metrics()
+	t.mu.Unlock()
+	if clean && err == nil {
+		err = t.checkpoint()
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		err = nil
+	}
+	return err
+}
+
+// metrics returns the task's counters and restore progress.
+func (t *task) metrics() TaskMetrics {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	m := TaskMetrics{
+		Task: t.id, Goroutine: t.th.id,
+		RecordsIn: t.snap.RecordsIn, RecordsOut: t.snap.RecordsOut,
+		Dropped: cloneCounts(t.snap.Dropped), Punctuations: t.snap.Punctuations,
+	}
+	for _, c := range t.changelogs {
+		m.Restore = append(m.Restore, RestoreProgress{
+			Store: c.store, Changelog: c.tp.topic, Partition: c.tp.partition,
+			Restored: c.restored, Total: c.total, Done: c.done,
+		})
+		m.Restored += c.restored
+	}
+	return m
+}
