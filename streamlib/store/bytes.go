@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"iter"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tidwall/btree"
 )
@@ -52,6 +53,8 @@ type memBytes struct {
 	tree   *btree.BTreeG[entry]
 	meta   map[string][]byte
 	closed bool
+	// scanErr is the error that ended a scan early (see Bytes.Err).
+	scanErr atomic.Pointer[error]
 }
 
 // NewMemoryBytes returns an empty in-memory byte store.
@@ -137,6 +140,8 @@ func (m *memBytes) Range(from, to []byte) iter.Seq2[[]byte, []byte] {
 			m.mu.RLock()
 			if m.closed {
 				m.mu.RUnlock()
+				err := error(ErrClosed)
+				m.scanErr.Store(&err)
 				return
 			}
 			more := false
@@ -176,7 +181,12 @@ func (m *memBytes) Range(from, to []byte) iter.Seq2[[]byte, []byte] {
 	}
 }
 
-func (m *memBytes) Err() error { return nil }
+func (m *memBytes) Err() error {
+	if e := m.scanErr.Swap(nil); e != nil {
+		return *e
+	}
+	return nil
+}
 
 func (m *memBytes) Len() int64 {
 	m.mu.RLock()

@@ -44,7 +44,7 @@ func (b *KeyValueBuilder[K, V]) Build(ctx Context) (StateStore, error) { return 
 // BuildKeyValue builds the store with its types.
 func (b *KeyValueBuilder[K, V]) BuildKeyValue(ctx Context) (KeyValueStore[K, V], error) {
 	if b.keySerde == nil || b.valueSerde == nil {
-		return nil, fmt.Errorf("store %s: key and value serdes are required", b.name)
+		return nil, fmt.Errorf("store %s: key and value serdes are required: %w", b.name, ErrInvalid)
 	}
 	raw, err := b.cfg.open(ctx, b.name)
 	if err != nil {
@@ -293,3 +293,6 @@ func (s *kvStore[K, V]) ApproximateNumEntries() int64 {
 	}
 	return s.raw.Len()
 }
+
+// rawBytes returns the byte store underneath.
+func (s *kvStore[K, V]) rawBytes() Bytes { return s.raw }

@@ -93,8 +93,8 @@ func openPersistentBytes(ctx Context, name string) (Bytes, error) {
 	if ctx.Dir == "" {
 		return nil, fmt.Errorf("store %s: %w", name, ErrNoStateDir)
 	}
-	if !filepath.IsLocal(name) {
-		return nil, fmt.Errorf("store %s: a persistent store's name must be a plain file name", name)
+	if !filepath.IsLocal(name) || filepath.Base(name) != name || name == "." {
+		return nil, fmt.Errorf("store %q: a persistent store's name must be a plain file name: %w", name, ErrInvalid)
 	}
 	dir := filepath.Join(ctx.Dir, name)
 	return OpenPebbleBytes(dir, ctx.Cache, ctx.Logger)
@@ -228,6 +228,7 @@ func (p *pebbleBytes) DeleteRange(from, to []byte) error {
 func (p *pebbleBytes) Range(from, to []byte) iter.Seq2[[]byte, []byte] {
 	return func(yield func([]byte, []byte) bool) {
 		if !p.gate.enter() {
+			p.failScan(ErrClosed)
 			return
 		}
 		defer p.gate.exit()

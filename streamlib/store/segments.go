@@ -315,3 +315,6 @@ func (b *bufPool) put(bp *[]byte) {
 		b.p.Put(bp)
 	}
 }
+
+// rawBytes returns the byte store underneath (tests look at segments).
+func (s *segmented) rawBytes() Bytes { return s.raw }

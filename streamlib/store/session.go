@@ -49,8 +49,11 @@ func (b *SessionBuilder[K, V]) Build(ctx Context) (StateStore, error) { return b
 
 // BuildSession builds the store with its types.
 func (b *SessionBuilder[K, V]) BuildSession(ctx Context) (SessionStore[K, V], error) {
-	if b.retention <= 0 {
-		return nil, fmt.Errorf("store %s: retention %v must be positive", b.name, b.retention)
+	switch {
+	case b.keySerde == nil || b.valueSerde == nil:
+		return nil, fmt.Errorf("store %s: key and value serdes are required: %w", b.name, ErrInvalid)
+	case b.retention < time.Millisecond:
+		return nil, fmt.Errorf("store %s: retention %v must be at least 1ms: %w", b.name, b.retention, ErrInvalid)
 	}
 	raw, err := b.cfg.open(ctx, b.name)
 	if err != nil {

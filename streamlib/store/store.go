@@ -16,6 +16,10 @@ var (
 	ErrNoStateDir = errors.New("store: persistent store needs a state directory")
 	// ErrReadOnly is returned when a read-only view is asked to write.
 	ErrReadOnly = errors.New("store: read-only")
+	// ErrInvalid is returned by Build for a store definition that cannot
+	// work: no serdes, a retention that is not positive, a persistent
+	// store whose name is not a plain file name.
+	ErrInvalid = errors.New("store: invalid definition")
 )
 
 // StateStore is what every store has, whatever it holds.

@@ -62,8 +62,11 @@ func (b *WindowBuilder[K, V]) Build(ctx Context) (StateStore, error) { return b.
 
 // BuildWindow builds the store with its types.
 func (b *WindowBuilder[K, V]) BuildWindow(ctx Context) (WindowStore[K, V], error) {
-	if b.retention <= 0 || b.windowSize < 0 {
-		return nil, fmt.Errorf("store %s: retention %v must be positive and window size %v not negative", b.name, b.retention, b.windowSize)
+	switch {
+	case b.keySerde == nil || b.valueSerde == nil:
+		return nil, fmt.Errorf("store %s: key and value serdes are required: %w", b.name, ErrInvalid)
+	case b.retention < time.Millisecond || b.windowSize < 0:
+		return nil, fmt.Errorf("store %s: retention %v must be at least 1ms and window size %v not negative: %w", b.name, b.retention, b.windowSize, ErrInvalid)
 	}
 	raw, err := b.cfg.open(ctx, b.name)
 	if err != nil {
