@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/streamworkshop/workshop/grader/internal/report"
 )
@@ -566,6 +567,7 @@ func TestWatch(t *testing.T) {
 }
 
 func TestWatchDirsReportsChanges(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	for _, poll := range []bool{false, true} {
 		dir := t.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
