@@ -13,11 +13,28 @@ import (
 
 func hintCmd() *command {
 	return &command{
-		name: "hint", args: "NN [level]", summary: "the next hint (1 nudge, 2 direction, 3 nearly the answer)",
-		run: func(_ context.Context, a *app, args []string) int {
-			if len(args) < 1 || len(args) > 2 {
-				a.errorf("usage: hint NN [level]")
+		name: "hint", args: "[NN [level]]", summary: "the next hint (1 nudge, 2 direction, 3 nearly the answer)",
+		run: func(ctx context.Context, a *app, args []string) int {
+			if len(args) > 2 {
+				a.errorf("usage: hint [NN [level]]")
 				return exitUsage
+			}
+			if len(args) == 0 { // the exercise watch is on, or the first unfinished one
+				st, err := a.loadState()
+				if err != nil {
+					return a.envError(err)
+				}
+				ex := a.exercise(st.Current)
+				if ex == nil {
+					if ex, err = a.current(ctx, st); err != nil {
+						return a.envError(err)
+					}
+				}
+				if ex == nil {
+					fmt.Fprintln(a.io.out, "Every exercise is done: no hint needed.")
+					return exitOK
+				}
+				return a.hint(a.io.out, ex, 0)
 			}
 			ex, err := a.ws.Find(args[0])
 			if err != nil {

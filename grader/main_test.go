@@ -374,6 +374,9 @@ func TestHint(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"hints":{"01":[1,2,3]}}`, string(b))
 
+	_, out, _ = grader(t, "", "hint", "-C", root)
+	require.Contains(t, out, "Hint 3 of 3 for 01-sum", "no number: the first unfinished exercise")
+
 	code, _, stderr := grader(t, "", "hint", "01", "4", "-C", root)
 	require.Equal(t, exitUsage, code)
 	require.Contains(t, stderr, "has hints 1 to 3, not 4")
