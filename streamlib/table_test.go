@@ -1,14 +1,17 @@
 package streamlib_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/streamworkshop/workshop/streamlib"
 	"github.com/streamworkshop/workshop/streamlib/serde"
+	"github.com/streamworkshop/workshop/streamlib/store"
 	"github.com/streamworkshop/workshop/streamlib/testdriver"
 )
 
@@ -161,4 +164,24 @@ type fakeT struct {
 func (f *fakeT) Fatalf(format string, args ...any) {
 	f.msg = sprintf(format, args...)
 	panic("fatal")
+}
+
+func TestChangelogTopicConfigs(t *testing.T) {
+	b := streamlib.NewBuilder()
+	s := streamlib.Stream(b, "in", serde.String(), serde.String())
+	streamlib.Count(streamlib.GroupByKey(s), streamlib.Materialized("plain"), streamlib.WithLogConfig(map[string]string{"min.insync.replicas": "2"}))
+	b.AddStore(store.NewWindow("windows", serde.String(), serde.Int64(), time.Hour, time.Minute, false))
+	streamlib.Process(s, streamlib.ProcessFunc(func(context.Context, streamlib.ProcessorContext[string, string], streamlib.Record[string, string]) error { return nil }), []string{"windows"})
+	topo, err := b.Build()
+	require.NoError(t, err)
+	got := map[string]map[string]string{}
+	for _, it := range topo.InternalTopics() {
+		if it.Kind == streamlib.ChangelogTopic {
+			got[it.Name] = it.Config
+		}
+	}
+	require.Equal(t, map[string]map[string]string{
+		"plain-changelog":   {"cleanup.policy": "compact", "min.insync.replicas": "2"},
+		"windows-changelog": {"cleanup.policy": "compact,delete", "retention.ms": "90000000"},
+	}, got)
 }

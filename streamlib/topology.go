@@ -3,8 +3,11 @@ package streamlib
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/streamworkshop/workshop/streamlib/store"
 )
@@ -143,14 +146,32 @@ func newTopology(b *Builder) (*Topology, error) {
 		sd := t.stores[name]
 		if sd.builder.Logged() && !sd.global {
 			cl := name + "-changelog"
-			t.internalTopics[cl] = &InternalTopic{
-				Name: cl, Kind: ChangelogTopic, Store: name,
-				Config: map[string]string{"cleanup.policy": "compact"},
-			}
+			t.internalTopics[cl] = &InternalTopic{Name: cl, Kind: ChangelogTopic, Store: name, Config: changelogConfig(sd.builder)}
 		}
 	}
 	t.subtopologies = t.group()
 	return t, nil
+}
+
+// changelogWindowSlack is how much longer than a windowed store's
+// retention its changelog keeps records, as Kafka Streams' default
+// windowstore.changelog.additional.retention.ms (one day).
+const changelogWindowSlack = 24 * time.Hour
+
+// changelogConfig returns the topic configs of a store's changelog: compacted,
+// and for window and session stores also deleted after the store's retention
+// (plus a day), so the topic does not grow forever. Configs given with
+// WithLogConfig win.
+func changelogConfig(b store.Builder) map[string]string {
+	cfg := map[string]string{"cleanup.policy": "compact"}
+	if r, ok := b.(interface{ Retention() time.Duration }); ok {
+		cfg["cleanup.policy"] = "compact,delete"
+		cfg["retention.ms"] = strconv.FormatInt((r.Retention() + changelogWindowSlack).Milliseconds(), 10)
+	}
+	if lc, ok := b.(store.LogConfigurer); ok {
+		maps.Copy(cfg, lc.LogConfig())
+	}
+	return cfg
 }
 
 // group splits the nodes into sub-topologies: nodes joined by an edge or by
