@@ -336,7 +336,9 @@ func (a *app) verifyExercise(ctx context.Context, ex *workshop.Exercise) (*verif
 	case len(leaves) > 0:
 		var ids []string
 		for _, tk := range ex.Tasks() {
-			ids = append(ids, fmt.Sprintf("%s (%d)", tk.ID, tested[tk.ID]))
+			if tested[tk.ID] > 0 {
+				ids = append(ids, fmt.Sprintf("%s (%d)", tk.ID, tested[tk.ID]))
+			}
 		}
 		v.add("tasks", true, "tests per task: %s", strings.Join(ids, ", "))
 	}
