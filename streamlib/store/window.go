@@ -153,7 +153,7 @@ func logKey(kb []byte, start int64, seq uint32) []byte {
 
 func (s *windowStore[K, V]) logStamp(start int64) int64 {
 	if s.logTime != nil {
-		return s.logStamp(start)
+		return s.logTime()
 	}
 	return max(0, start)
 }
