@@ -30,3 +30,19 @@ func TestWordCount(t *testing.T) {
 		})
 	}
 }
+
+func TestTwoInstancesShareAndHandOverTasks(t *testing.T) {
+	for _, g := range []kafka.Guarantee{kafka.AtLeastOnce, kafka.ExactlyOnce} {
+		t.Run(g.String(), func(t *testing.T) {
+			scenarioTwoInstances(t, embeddedBroker(t), g)
+		})
+	}
+}
+
+func TestFailOnceThenRestart(t *testing.T) {
+	for _, g := range []kafka.Guarantee{kafka.AtLeastOnce, kafka.ExactlyOnce} {
+		t.Run(g.String(), func(t *testing.T) {
+			scenarioFailOnce(t, embeddedBroker(t), g)
+		})
+	}
+}

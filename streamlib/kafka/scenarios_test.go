@@ -1,9 +1,19 @@
 package kafka_test
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/IBM/sarama"
 	"github.com/google/go-cmp/cmp"
@@ -78,4 +88,267 @@ func scenarioWordCount(t *testing.T, b broker, guarantee kafka.Guarantee) {
 	eventually(t, "a commit", func() bool { return app.Metrics().Commits > 0 })
 	closeApp(t, app)
 	require.Equal(t, kafka.NotRunning, app.State())
+}
+
+// queryServer serves app's interactive queries at a free local address,
+// which becomes the application server of cfg.
+type queryServer struct {
+	addr string
+	mux  *http.ServeMux
+}
+
+func newQueryServer(t testing.TB) *queryServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	qs := &queryServer{addr: ln.Addr().String(), mux: http.NewServeMux()}
+	srv := &http.Server{Handler: qs.mux, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		_ = srv.Close()
+		<-done
+	})
+	return qs
+}
+
+// noKeepAlive is an HTTP client that leaves no idle connection behind.
+func noKeepAlive() *http.Client {
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+}
+
+// getCount asks a query server for the count of word.
+func getCount(t testing.TB, addr, word string) (int64, int) {
+	t.Helper()
+	resp, err := noKeepAlive().Get("http://" + addr + "/counts/" + word)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	if resp.StatusCode != http.StatusOK {
+		return 0, resp.StatusCode
+	}
+	var n int64
+	require.NoError(t, json.Unmarshal(body, &n), "body %q", body)
+	return n, resp.StatusCode
+}
+
+func addCounts(dst map[string]int64, src map[string]int64) {
+	for k, v := range src {
+		dst[k] += v
+	}
+}
+
+// scenarioTwoInstances runs two instances of word count: they share the
+// tasks; a count held by one is read through the other's HTTP helper;
+// when one closes, the other takes its tasks over, restores their stores
+// from the changelog, and the counts stay exact.
+func scenarioTwoInstances(t *testing.T, b broker, guarantee kafka.Guarantee) {
+	in, out := b.topic(t, "lines", 4), b.topic(t, "counts", 4)
+	appID := kafkatest.UniqueName(t, "wordcount")
+	vocabulary := []string{"kafka", "streams", "go", "sarama", "table", "stream", "join", "window", "store", "task"}
+	isolation := sarama.ReadUncommitted
+	if guarantee == kafka.ExactlyOnce {
+		isolation = sarama.ReadCommitted
+	}
+	col := collect(t, b.addrs, out, isolation)
+	want := map[string]int64{}
+	produceBatch := func(batch int) {
+		recs, counts := lines(200, vocabulary...)
+		for i := range recs {
+			recs[i].Key = fmt.Sprintf("b%d-%s", batch, recs[i].Key)
+		}
+		produce(t, b.addrs, in, recs...)
+		addCounts(want, counts)
+	}
+	waitCounts := func(what string, apps ...*kafka.Application) {
+		t.Helper()
+		col.waitFor(t, what, func(recs []consumed) bool { return cmp.Equal(latestInt64(t, recs), want) }, apps...)
+	}
+
+	newInstance := func() (*kafka.Application, *queryServer) {
+		qs := newQueryServer(t)
+		cfg := b.config(t, appID)
+		cfg.Guarantee = guarantee
+		cfg.ApplicationServer = qs.addr
+		cfg.QueryClient = noKeepAlive()
+		app := start(t, wordCount(t, in, out), cfg)
+		qs.mux.Handle("GET /counts/{word}", kafka.KeyValueHandler[string, int64](app, "counts", serde.String(),
+			func(r *http.Request) (string, error) { return r.PathValue("word"), nil }))
+		return app, qs
+	}
+
+	a, qa := newInstance()
+	waitRunning(t, a)
+	produceBatch(1)
+	waitCounts("counts after batch 1", a)
+
+	bApp, qb := newInstance()
+	eventually(t, "both instances running with tasks", func() bool {
+		return a.State() == kafka.Running && bApp.State() == kafka.Running &&
+			len(a.Metrics().Tasks) > 0 && len(bApp.Metrics().Tasks) > 0
+	})
+	require.Len(t, append(a.Metrics().Tasks, bApp.Metrics().Tasks...), 8, "2 sub-topologies × 4 partitions, split between the instances")
+
+	// A word whose count lives on B, asked of A: answered through forwarding.
+	var remote string
+	for _, w := range vocabulary {
+		md, err := kafka.KeyMetadataFor(a, "counts", w, serde.String())
+		require.NoError(t, err)
+		if !md.Local && md.Host == qb.addr {
+			remote = w
+			break
+		}
+	}
+	require.NotEmpty(t, remote, "some word's count is held by instance B")
+	n, status := getCount(t, qa.addr, remote)
+	require.Equal(t, http.StatusOK, status, "GET /counts/%s from A", remote)
+	require.Equal(t, want[remote], n, "count of %q read through A from B, which restored it from the changelog", remote)
+
+	produceBatch(2)
+	waitCounts("counts after batch 2 on two instances", a, bApp)
+
+	restoredBefore := a.Metrics().Restored
+	closeApp(t, bApp)
+	eventually(t, "A running all 8 tasks", func() bool {
+		return a.State() == kafka.Running && len(a.Metrics().Tasks) == 8
+	})
+	require.Greater(t, a.Metrics().Restored, restoredBefore, "A restored B's stores from their changelogs")
+
+	produceBatch(3)
+	waitCounts("counts after batch 3, A alone", a)
+	counts, err := kafka.KeyValueStore[string, int64](a, "counts")
+	require.NoError(t, err)
+	got := map[string]int64{}
+	for kv, err := range counts.All() {
+		require.NoError(t, err)
+		got[kv.Key] = kv.Value
+	}
+	require.Empty(t, cmp.Diff(want, got), "A's stores after taking over B's tasks")
+	n, status = getCount(t, qa.addr, remote)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, want[remote], n)
+}
+
+var errBoom = errors.New("boom: the processor fails once")
+
+// failOnceTopology maps "vNNN" to "out-vNNN" and counts all records under
+// one key; the mapper fails at "v050" the first time it sees it.
+func failOnceTopology(t testing.TB, in, out, totals string, failed *atomic.Bool) *streamlib.Topology {
+	t.Helper()
+	b := streamlib.NewBuilder()
+	src := streamlib.Stream(b, in, serde.String(), serde.String())
+	mapped := streamlib.Process(src, streamlib.ProcessFunc(func(ctx context.Context, pctx streamlib.ProcessorContext[string, string], r streamlib.Record[string, string]) error {
+		if r.Value == "v050" && failed.CompareAndSwap(false, true) {
+			return errBoom
+		}
+		return pctx.Forward(ctx, streamlib.WithValue(r, "out-"+r.Value))
+	}), nil, streamlib.Named("mapper"))
+	mapped.To(out)
+	all := streamlib.GroupBy(mapped, func(string, string) string { return "total" }, streamlib.Named("all"))
+	streamlib.Count(all, streamlib.Materialized("total")).ToStream().To(totals)
+	topo, err := b.Build()
+	require.NoError(t, err)
+	return topo
+}
+
+// untilSentinel reads topic (one partition) with isolation until the
+// record with key "END", written after the application stopped, so every
+// record before it is decided (committed or aborted).
+func untilSentinel(t testing.TB, b broker, topic string, isolation sarama.IsolationLevel, apps ...*kafka.Application) []consumed {
+	t.Helper()
+	produce(t, b.addrs, topic, kv{Key: "END", Value: "END"})
+	col := collect(t, b.addrs, topic, isolation)
+	recs := col.waitFor(t, "the END sentinel in "+topic, func(recs []consumed) bool {
+		return slices.ContainsFunc(recs, func(r consumed) bool { return string(r.Key) == "END" })
+	}, apps...)
+	col.stop()
+	return slices.DeleteFunc(recs, func(r consumed) bool { return string(r.Key) == "END" })
+}
+
+// scenarioFailOnce runs a topology whose processor fails once in the
+// middle of a batch: the application stops with that error. A restart
+// processes everything again from the last commit. Under exactly-once a
+// read_committed consumer sees every result once (the failed
+// transaction's records are in the topic, but aborted); under
+// at-least-once the results produced before the failure appear twice.
+func scenarioFailOnce(t *testing.T, b broker, guarantee kafka.Guarantee) {
+	in, out, totals := b.topic(t, "in", 1), b.topic(t, "out", 1), b.topic(t, "totals", 1)
+	var recs []kv
+	for i := range 100 {
+		recs = append(recs, kv{Key: fmt.Sprintf("k%03d", i), Value: fmt.Sprintf("v%03d", i)})
+	}
+	produce(t, b.addrs, in, recs...)
+
+	var failed atomic.Bool
+	topo := failOnceTopology(t, in, out, totals, &failed)
+	cfg := b.config(t, kafkatest.UniqueName(t, "failonce"))
+	cfg.Guarantee = guarantee
+	cfg.CommitInterval = time.Hour // no commit before the failure
+	var states []kafka.State
+	var mu sync.Mutex
+	cfg.StateListener = func(s, _ kafka.State) {
+		mu.Lock()
+		states = append(states, s)
+		mu.Unlock()
+	}
+	first := start(t, topo, cfg)
+	select {
+	case <-first.Done():
+	case <-time.After(waitTimeout):
+		t.Fatalf("the application did not stop after its processor failed")
+	}
+	err := first.Close()
+	require.ErrorIs(t, err, errBoom, "Close returns the processor's error")
+	var pe *streamlib.ProcessError
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, "mapper", pe.Node)
+	require.Equal(t, int64(50), pe.Metadata.Offset, "the error names the failed record's offset")
+	require.Equal(t, kafka.Error, first.State())
+	mu.Lock()
+	require.Equal(t, []kafka.State{kafka.Rebalancing, kafka.Running, kafka.PendingShutdown, kafka.Error}, states)
+	mu.Unlock()
+
+	cfg.CommitInterval = 100 * time.Millisecond
+	cfg.StateListener = nil
+	second := start(t, topo, cfg)
+	waitRunning(t, second)
+	isolation := sarama.ReadUncommitted
+	if guarantee == kafka.ExactlyOnce {
+		isolation = sarama.ReadCommitted
+	}
+	col := collect(t, b.addrs, out, isolation)
+	col.waitFor(t, "all 100 results", func(recs []consumed) bool {
+		seen := map[string]bool{}
+		for _, r := range recs {
+			seen[string(r.Value)] = true
+		}
+		return len(seen) == 100
+	}, second)
+	closeApp(t, second)
+
+	got := map[string]int{}
+	for _, r := range untilSentinel(t, b, out, isolation) {
+		got[string(r.Value)]++
+	}
+	want := map[string]int{}
+	for i := range 100 {
+		want[fmt.Sprintf("out-v%03d", i)] = 1
+		if guarantee == kafka.AtLeastOnce && i < 50 {
+			want[fmt.Sprintf("out-v%03d", i)] = 2 // produced before the failure, processed again after it
+		}
+	}
+	require.Empty(t, cmp.Diff(want, got), "results in %s read with %v", out, isolation)
+
+	total := latestInt64(t, untilSentinel(t, b, totals, isolation))["total"]
+	if guarantee == kafka.ExactlyOnce {
+		require.Equal(t, int64(100), total, "the count store restored from its changelog without the aborted updates")
+		uncommitted := untilSentinel(t, b, out, sarama.ReadUncommitted)
+		require.Len(t, uncommitted, 150, "the failed transaction's 50 results are in the topic, aborted")
+	} else {
+		require.GreaterOrEqual(t, total, int64(150), "at least once: the 50 records before the failure are counted twice")
+	}
 }
