@@ -120,12 +120,8 @@ func (s *Scope) columnHint(name, source string) string {
 	if h := suggestHint(name, names); h != "" {
 		return h
 	}
-	// A double-quoted string is an identifier in SQL; say so when the
-	// name does not look like a column at all.
-	if name != strings.ToUpper(name) {
-		return fmt.Sprintf("if you meant the string '%s', use single quotes (double quotes and backticks name columns)", name)
-	}
-	return ""
+	// A double-quoted string is an identifier in SQL, a common mistake.
+	return fmt.Sprintf("if you meant the string '%s', use single quotes (double quotes and backticks name columns)", name)
 }
 
 func suggestHint(name string, candidates []string) string {
