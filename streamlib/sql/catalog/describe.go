@@ -181,7 +181,7 @@ func (d SourceDescription) text(b *strings.Builder, extended bool) {
 		b.WriteString("\nFor query topology and execution plan please run: EXPLAIN <QueryId>\n")
 	}
 	queries("Queries that read from this", d.ReadBy)
-	queries("Queries that write from this", d.WrittenBy)
+	queries("Queries that write into this", d.WrittenBy)
 }
 
 // table renders rows (the first is the header) with aligned columns.

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -54,8 +55,9 @@ func (c *Catalog) analyzeInsertValues(s *ast.InsertValues) (Analysis, error) {
 		set[n.Name] = true
 		v, vt, err := expr.Eval(s.Values[i])
 		if err != nil {
-			if _, isCompile := err.(*expr.Error); isCompile {
-				return nil, invalid(s.Values[i].Pos(), "INSERT VALUES takes literals and expressions of literals", "%v", err)
+			var ce *expr.Error
+			if errors.As(err, &ce) {
+				return nil, invalid(ce.Pos, "INSERT VALUES takes literals and expressions of literals", "%s (in VALUES)", ce.Msg)
 			}
 			return nil, invalid(s.Values[i].Pos(), "", "cannot compute %s: %v", ast.String(s.Values[i]), err)
 		}

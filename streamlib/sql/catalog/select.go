@@ -273,7 +273,7 @@ func (a *analyzer) where() error {
 	if a.stmt.Where == nil {
 		return nil
 	}
-	_, c, err := a.compileInput(a.stmt.Where, "WHERE")
+	_, c, err := a.compileInput(windowBoundTimes(a.stmt.Where), "WHERE")
 	if err != nil {
 		return err
 	}
@@ -431,4 +431,50 @@ func (a *analyzer) outputs(items []item, scope *expr.Scope) error {
 		a.projected = append(a.projected, q)
 	}
 	return nil
+}
+
+// windowBoundTimes lets WINDOWSTART and WINDOWEND, which are BIGINT
+// milliseconds, be compared with timestamp strings, as ksqlDB allows:
+// WINDOWSTART > '2020-07-06T15:30:00' compares with that instant.
+func windowBoundTimes(e ast.Expr) ast.Expr {
+	isBound := func(x ast.Expr) bool {
+		ref, ok := x.(*ast.ColumnRef)
+		return ok && (ref.Name.Name == "WINDOWSTART" || ref.Name.Name == "WINDOWEND")
+	}
+	millis := func(x ast.Expr) ast.Expr {
+		s, ok := x.(*ast.StringLit)
+		if !ok {
+			return x
+		}
+		t, err := types.ParseTimestamp(s.Value)
+		if err != nil {
+			return x
+		}
+		return &ast.IntLit{Loc: s.Loc, Value: t.UnixMilli()}
+	}
+	return ast.Rewrite(e, func(x ast.Expr) (ast.Expr, bool) {
+		switch x := x.(type) {
+		case *ast.Binary:
+			if !x.Op.IsComparison() {
+				return nil, false
+			}
+			switch {
+			case isBound(x.L):
+				c := *x
+				c.R = millis(x.R)
+				return &c, true
+			case isBound(x.R):
+				c := *x
+				c.L = millis(x.L)
+				return &c, true
+			}
+		case *ast.Between:
+			if isBound(x.X) {
+				c := *x
+				c.Low, c.High = millis(x.Low), millis(x.High)
+				return &c, true
+			}
+		}
+		return nil, false
+	})
 }
