@@ -78,6 +78,12 @@ func WithPartitioner(p Partitioner) Option { return func(o *options) { o.partiti
 // offset: "earliest" or "latest". The default is the application's.
 func WithOffsetReset(reset string) Option { return func(o *options) { o.offsetReset = reset } }
 
+// EmitFinal makes a windowed aggregation emit one result per window, when
+// the window closes (stream time passes its end plus grace), instead of an
+// update per record: Kafka Streams' EmitStrategy.onWindowClose. Like every
+// closing, it waits for newer records; an idle stream emits nothing.
+func EmitFinal() Option { return func(o *options) { o.emitFinal = true } }
+
 // TimestampExtractor returns the event time of a raw record in milliseconds.
 // partitionTime is the largest timestamp seen so far on the record's
 // partition, for extractors that need a fallback. A negative result drops

@@ -24,6 +24,10 @@ type KTable[K, V any] struct {
 	// the table is computed on the fly from its parent's.
 	storeName string
 	getter    *valueGetter[K, V]
+	// windowClose is set on windowed tables: how long after a window's end
+	// it closes (the grace period; for sessions gap + grace). Suppress
+	// uses it to know when a result is final.
+	windowClose *int64
 }
 
 // valueGetter looks up a table's current row by key from inside a task.
