@@ -8,20 +8,16 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 )
 
 // checkpointFile is the name of a task's checkpoint inside its directory.
 const checkpointFile = ".checkpoint"
 
-// checkpoint maps a changelog partition ("topic/partition") to the offset
-// up to which a persistent store holds its records: restoring starts there
-// instead of at the beginning of the changelog.
-//
-// Under exactly-once the file exists only while the task is closed: it is
-// deleted when the task starts processing and written when it stops
-// cleanly, so after a crash the store is known to hold writes of aborted
-// transactions and is rebuilt from its changelog.
+// checkpoint maps a topic partition ("topic/partition") to the offset up to
+// which persistent global stores hold its records: a restart reads the
+// global topics from there instead of from the beginning. (A task's
+// persistent stores keep their changelog position themselves, through
+// store.Checkpointer: one store, one changelog partition.)
 type checkpoint map[string]int64
 
 func checkpointKey(p tp) string { return p.topic + "/" + strconv.Itoa(int(p.partition)) }
@@ -67,18 +63,9 @@ func writeCheckpoint(dir string, c checkpoint) error {
 	return nil
 }
 
-// removeCheckpoint deletes dir's checkpoint if there is one.
-func removeCheckpoint(dir string) error {
-	err := os.Remove(filepath.Join(dir, checkpointFile))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("remove checkpoint: %w", err)
-	}
-	return nil
-}
-
-// tasksWithState lists the task directories under appDir that hold a
-// checkpoint: the tasks this instance can restore cheaply. The assignor
-// prefers giving tasks back to such instances.
+// tasksWithState lists the task directories under appDir: the tasks whose
+// persistent stores this instance has on disk, which it restores cheaply.
+// The assignor prefers giving tasks back to such instances.
 func tasksWithState(appDir string) []string {
 	entries, err := os.ReadDir(appDir)
 	if err != nil {
@@ -86,10 +73,10 @@ func tasksWithState(appDir string) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if !e.IsDir() || !strings.Contains(e.Name(), "_") {
+		if !e.IsDir() {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(appDir, e.Name(), checkpointFile)); err == nil {
+		if _, err := parseTaskID(e.Name()); err == nil {
 			out = append(out, e.Name())
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/streamworkshop/workshop/internal/kafkatest"
+	"github.com/streamworkshop/workshop/streamlib"
 	"github.com/streamworkshop/workshop/streamlib/kafka"
 )
 
@@ -43,6 +44,25 @@ func TestFailOnceThenRestart(t *testing.T) {
 	for _, g := range []kafka.Guarantee{kafka.AtLeastOnce, kafka.ExactlyOnce} {
 		t.Run(g.String(), func(t *testing.T) {
 			scenarioFailOnce(t, embeddedBroker(t), g)
+		})
+		t.Run(g.String()+"/persistent", func(t *testing.T) {
+			scenarioFailOnce(t, embeddedBroker(t), g, streamlib.Persistent())
+		})
+	}
+}
+
+func TestPoisonPill(t *testing.T) {
+	for _, g := range []kafka.Guarantee{kafka.AtLeastOnce, kafka.ExactlyOnce} {
+		t.Run(g.String(), func(t *testing.T) {
+			scenarioPoisonPill(t, embeddedBroker(t), g)
+		})
+	}
+}
+
+func TestPersistentStoreRestartsFromCheckpoint(t *testing.T) {
+	for _, g := range []kafka.Guarantee{kafka.AtLeastOnce, kafka.ExactlyOnce} {
+		t.Run(g.String(), func(t *testing.T) {
+			scenarioCheckpoint(t, embeddedBroker(t), g)
 		})
 	}
 }

@@ -237,7 +237,7 @@ var errBoom = errors.New("boom: the processor fails once")
 
 // failOnceTopology maps "vNNN" to "out-vNNN" and counts all records under
 // one key; the mapper fails at "v050" the first time it sees it.
-func failOnceTopology(t testing.TB, in, out, totals string, failed *atomic.Bool) *streamlib.Topology {
+func failOnceTopology(t testing.TB, in, out, totals string, failed *atomic.Bool, opts ...streamlib.Option) *streamlib.Topology {
 	t.Helper()
 	b := streamlib.NewBuilder()
 	src := streamlib.Stream(b, in, serde.String(), serde.String())
@@ -249,7 +249,7 @@ func failOnceTopology(t testing.TB, in, out, totals string, failed *atomic.Bool)
 	}), nil, streamlib.Named("mapper"))
 	mapped.To(out)
 	all := streamlib.GroupBy(mapped, func(string, string) string { return "total" }, streamlib.Named("all"))
-	streamlib.Count(all, streamlib.Materialized("total")).ToStream().To(totals)
+	streamlib.Count(all, append([]streamlib.Option{streamlib.Materialized("total")}, opts...)...).ToStream().To(totals)
 	topo, err := b.Build()
 	require.NoError(t, err)
 	return topo
@@ -275,7 +275,11 @@ func untilSentinel(t testing.TB, b broker, topic string, isolation sarama.Isolat
 // read_committed consumer sees every result once (the failed
 // transaction's records are in the topic, but aborted); under
 // at-least-once the results produced before the failure appear twice.
-func scenarioFailOnce(t *testing.T, b broker, guarantee kafka.Guarantee) {
+//
+// With a persistent store the count is kept in Pebble; under exactly-once
+// its data after the failure holds aborted updates, so the restart must
+// discard it and rebuild it from the changelog.
+func scenarioFailOnce(t *testing.T, b broker, guarantee kafka.Guarantee, opts ...streamlib.Option) {
 	in, out, totals := b.topic(t, "in", 1), b.topic(t, "out", 1), b.topic(t, "totals", 1)
 	var recs []kv
 	for i := range 100 {
@@ -284,7 +288,7 @@ func scenarioFailOnce(t *testing.T, b broker, guarantee kafka.Guarantee) {
 	produce(t, b.addrs, in, recs...)
 
 	var failed atomic.Bool
-	topo := failOnceTopology(t, in, out, totals, &failed)
+	topo := failOnceTopology(t, in, out, totals, &failed, opts...)
 	cfg := b.config(t, kafkatest.UniqueName(t, "failonce"))
 	cfg.Guarantee = guarantee
 	cfg.CommitInterval = time.Hour // no commit before the failure
@@ -328,6 +332,13 @@ func scenarioFailOnce(t *testing.T, b broker, guarantee kafka.Guarantee) {
 		}
 		return len(seen) == 100
 	}, second)
+	wantTotal := int64(100)
+	if guarantee == kafka.AtLeastOnce {
+		wantTotal = 150 // at least: the 50 records before the failure are counted twice
+	}
+	collect(t, b.addrs, totals, isolation).waitFor(t, "the total", func(recs []consumed) bool {
+		return latestInt64(t, recs)["total"] >= wantTotal
+	}, second)
 	closeApp(t, second)
 
 	got := map[string]int{}
@@ -351,4 +362,121 @@ func scenarioFailOnce(t *testing.T, b broker, guarantee kafka.Guarantee) {
 	} else {
 		require.GreaterOrEqual(t, total, int64(150), "at least once: the 50 records before the failure are counted twice")
 	}
+}
+
+// int64Bytes serializes n as the int64 serde does.
+func int64Bytes(n int64) string {
+	b, _ := serde.Int64().Serialize(n)
+	return string(b)
+}
+
+// scenarioPoisonPill sends a record whose value is not an int64 among
+// good ones, under each deserialization handler.
+func scenarioPoisonPill(t *testing.T, b broker, guarantee kafka.Guarantee) {
+	isolation := sarama.ReadUncommitted
+	if guarantee == kafka.ExactlyOnce {
+		isolation = sarama.ReadCommitted
+	}
+	tests := []struct {
+		name    string
+		handler func(dlq string) kafka.DeserializationHandler
+	}{
+		{"log and continue", func(string) kafka.DeserializationHandler { return kafka.LogAndContinue }},
+		{"log and fail", func(string) kafka.DeserializationHandler { return kafka.LogAndFail }},
+		{"dead letter topic", kafka.DeadLetterTopic},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, out, dlq := b.topic(t, "in", 1), b.topic(t, "out", 1), b.topic(t, "dlq", 1)
+			produce(t, b.addrs, in,
+				kv{"a", int64Bytes(1)}, kv{"b", int64Bytes(2)},
+				kv{"poison", "not an int64"},
+				kv{"c", int64Bytes(3)})
+			bld := streamlib.NewBuilder()
+			doubled := streamlib.MapValues(streamlib.Stream(bld, in, serde.String(), serde.Int64()),
+				func(_ string, v int64) int64 { return 2 * v })
+			doubled.To(out)
+			topo, err := bld.Build()
+			require.NoError(t, err)
+			cfg := b.config(t, kafkatest.UniqueName(t, "poison"))
+			cfg.OnDeserializationError = tt.handler(dlq)
+			cfg.Guarantee = guarantee
+			app := start(t, topo, cfg)
+
+			if tt.name == "log and fail" {
+				select {
+				case <-app.Done():
+				case <-time.After(waitTimeout):
+					t.Fatal("the application did not stop at the poison pill")
+				}
+				err := app.Close()
+				var se *serde.Error
+				require.ErrorAs(t, err, &se, "the error is the deserialization error")
+				require.Equal(t, in, se.Topic)
+				require.Equal(t, int64(2), se.Offset)
+				require.Equal(t, serde.ValueSide, se.Side)
+				require.Contains(t, err.Error(), fmt.Sprintf("%s/0@2", in), "the message names the record")
+				require.Equal(t, kafka.Error, app.State())
+				return
+			}
+
+			col := collect(t, b.addrs, out, isolation)
+			got := latestInt64(t, col.waitFor(t, "the three good records", func(recs []consumed) bool { return len(recs) == 3 }, app))
+			require.Equal(t, map[string]int64{"a": 2, "b": 4, "c": 6}, got)
+			eventually(t, "the pill counted as dropped", func() bool { return app.Metrics().Dropped["deserialization"] == 1 })
+			require.NoError(t, app.Err())
+			if tt.name != "dead letter topic" {
+				return
+			}
+			dead := collect(t, b.addrs, dlq, isolation).waitFor(t, "the dead letter", func(recs []consumed) bool { return len(recs) == 1 }, app)
+			require.Equal(t, "poison", string(dead[0].Key))
+			require.Equal(t, "not an int64", string(dead[0].Value), "the raw bytes")
+			h := dead[0].Headers
+			require.Contains(t, h[kafka.HeaderError], "cannot read value", "header %s: %v", kafka.HeaderError, h)
+			require.Equal(t, in, h[kafka.HeaderTopic])
+			require.Equal(t, "0", h[kafka.HeaderPartition])
+			require.Equal(t, "2", h[kafka.HeaderOffset])
+			require.Equal(t, "value", h[kafka.HeaderErrorSide])
+			require.Equal(t, "0_0", h[kafka.HeaderTask])
+		})
+	}
+}
+
+// scenarioCheckpoint shows that a persistent store restarts from its
+// checkpoint: instance A counts batch 1 and stops; instance B, with an
+// empty state directory, restores A's 400 changelog records, counts batch
+// 2 and stops; A restarts and restores only the 400 records B added.
+func scenarioCheckpoint(t *testing.T, b broker, guarantee kafka.Guarantee) {
+	in, out := b.topic(t, "lines", 2), b.topic(t, "counts", 2)
+	topo := wordCount(t, in, out, streamlib.Persistent())
+	appID := kafkatest.UniqueName(t, "wordcount")
+	cfgA := b.config(t, appID)
+	cfgA.Guarantee = guarantee
+	cfgB := cfgA
+	cfgB.StateDir = t.TempDir()
+	isolation := sarama.ReadUncommitted
+	if guarantee == kafka.ExactlyOnce {
+		isolation = sarama.ReadCommitted
+	}
+	col := collect(t, b.addrs, out, isolation)
+	want := map[string]int64{}
+	run := func(cfg kafka.Config, batch int, wantRestored int64) {
+		t.Helper()
+		app := start(t, topo, cfg)
+		waitRunning(t, app)
+		require.Equal(t, wantRestored, app.Metrics().Restored, "batch %d: changelog records restored at start", batch)
+		recs, counts := lines(200, "alpha", "beta", "gamma", "delta", "epsilon")
+		for i := range recs {
+			recs[i].Key = fmt.Sprintf("b%d-%s", batch, recs[i].Key)
+		}
+		produce(t, b.addrs, in, recs...)
+		addCounts(want, counts)
+		col.waitFor(t, fmt.Sprintf("counts after batch %d", batch), func(recs []consumed) bool {
+			return cmp.Equal(latestInt64(t, recs), want)
+		}, app)
+		closeApp(t, app)
+	}
+	run(cfgA, 1, 0)   // nothing to restore yet
+	run(cfgB, 2, 400) // B has no state: all of batch 1's updates (200 lines × 2 words)
+	run(cfgA, 3, 400) // A has batch 1 on disk: only batch 2's updates
 }

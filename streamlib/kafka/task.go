@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -54,9 +53,10 @@ type task struct {
 	closed bool
 }
 
-// newTask builds task id: it decides from the checkpoint which persistent
-// stores can be kept, builds the stores and processors, and notes where
-// each store's restore starts.
+// newTask builds task id: its stores and processors, and where each
+// store's restore starts. A persistent store restores from its checkpoint
+// (store.Checkpointer) when that is usable; state on disk without one is
+// discarded and rebuilt from the changelog.
 func (th *thread) newTask(id streamlib.TaskID) (*task, error) {
 	app := th.app
 	dir := filepath.Join(app.appDir, id.String())
@@ -65,80 +65,152 @@ func (th *thread) newTask(id streamlib.TaskID) (*task, error) {
 		id: id, th: th, dir: dir, logger: logger,
 		queues: map[tp][]*sarama.ConsumerMessage{}, consumed: map[tp]int64{},
 	}
-
-	cp, err := readCheckpoint(dir)
-	if err != nil {
-		return nil, fmt.Errorf("task %s: %w", id, err)
-	}
-	var logged []*changelog
+	existed := map[string]bool{}
 	for _, name := range app.subStores[id.Subtopology] {
 		logical, ok := app.topo.ChangelogTopic(name)
 		if !ok {
 			continue
 		}
-		logged = append(logged, &changelog{store: name, tp: tp{app.topo.TopicName(app.cfg.ApplicationID, logical), id.Partition}, position: -1})
+		t.changelogs = append(t.changelogs, &changelog{store: name, tp: tp{app.topo.TopicName(app.cfg.ApplicationID, logical), id.Partition}, position: -1})
+		existed[name] = dirExists(filepath.Join(dir, name))
 	}
-	if len(logged) > 0 {
-		parts := make([]tp, len(logged))
-		for i, c := range logged {
-			parts[i] = c.tp
+	if err := t.build(); err != nil {
+		return nil, err
+	}
+	if len(t.changelogs) == 0 {
+		return t, nil
+	}
+	parts := make([]tp, len(t.changelogs))
+	for i, c := range t.changelogs {
+		parts[i] = c.tp
+	}
+	ends, err := listOffsets(app.client, app.sc, parts, sarama.OffsetNewest, app.cfg.isolation())
+	if err != nil {
+		_ = t.t.Close()
+		return nil, fmt.Errorf("task %s: end offsets of changelogs: %w", id, err)
+	}
+	var discard []string
+	for _, c := range t.changelogs {
+		if !c.persistent {
+			continue
 		}
-		ends, err := listOffsets(app.client, app.sc, parts, sarama.OffsetNewest, app.cfg.isolation())
+		off, ok, err := t.storedCheckpoint(c)
 		if err != nil {
-			return nil, fmt.Errorf("task %s: end offsets of changelogs: %w", id, err)
+			_ = t.t.Close()
+			return nil, err
 		}
-		for _, c := range logged {
-			off, ok := cp[checkpointKey(c.tp)]
-			storeDir := filepath.Join(dir, c.store)
-			switch {
-			case ok && off <= ends[c.tp]:
-				c.position = off
-			case dirExists(storeDir):
-				// State on disk without a usable checkpoint: it may hold
-				// writes the changelog does not (a crash under exactly-once)
-				// or miss some; rebuild it from the changelog.
-				logger.Info("discarding local state without a valid checkpoint", "store", c.store, "checkpoint", off, "has_checkpoint", ok, "changelog_end", ends[c.tp])
-				if err := os.RemoveAll(storeDir); err != nil {
-					return nil, fmt.Errorf("task %s: discard store %s: %w", id, c.store, err)
-				}
-			}
+		switch {
+		case ok && off >= 0 && off <= ends[c.tp]:
+			c.position = off
+		case existed[c.store]:
+			// State on disk without a usable checkpoint: it may hold writes
+			// the changelog does not (a crash under exactly-once) or miss
+			// some; rebuild it from the changelog.
+			logger.Info("discarding local state without a usable checkpoint", "store", c.store,
+				"checkpoint", off, "has_checkpoint", ok, "changelog_end", ends[c.tp])
+			discard = append(discard, c.store)
 		}
 	}
-	if app.cfg.Guarantee == ExactlyOnce {
-		if err := removeCheckpoint(dir); err != nil {
+	if len(discard) > 0 {
+		if err := t.t.Close(); err != nil {
 			return nil, fmt.Errorf("task %s: %w", id, err)
 		}
+		for _, name := range discard {
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				return nil, fmt.Errorf("task %s: discard store %s: %w", id, name, err)
+			}
+		}
+		if err := t.build(); err != nil {
+			return nil, err
+		}
 	}
+	if err := t.markInUse(); err != nil {
+		_ = t.t.Close()
+		return nil, err
+	}
+	return t, nil
+}
 
+// build makes the streamlib.Task with its stores.
+func (t *task) build() error {
+	app := t.th.app
 	st, err := app.topo.NewTask(streamlib.TaskConfig{
-		ID:                     id,
+		ID:                     t.id,
 		ApplicationID:          app.cfg.ApplicationID,
-		Subtopologies:          []int{id.Subtopology},
+		Subtopologies:          []int{t.id.Subtopology},
 		Collector:              taskCollector{t},
 		StateDir:               app.appDir,
 		ChangeLogger:           t.changeLogger,
 		GlobalStores:           app.globalStores(),
 		OnDeserializationError: t.onDeserializationError,
-		Logger:                 logger,
+		Logger:                 t.logger,
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	t.t = st
-	for _, c := range logged {
+	for _, c := range t.changelogs {
 		s, err := st.Store(c.store)
 		if err != nil {
 			_ = st.Close()
-			return nil, err
+			return err
 		}
 		c.persistent = s.Persistent()
+		c.position = -1
+	}
+	t.t = st
+	t.snap = st.Metrics()
+	return nil
+}
+
+// storedCheckpoint reads the checkpoint of a persistent store; ok is false
+// when it has none (or cannot keep one).
+func (t *task) storedCheckpoint(c *changelog) (int64, bool, error) {
+	s, err := t.t.Store(c.store)
+	if err != nil {
+		return 0, false, err
+	}
+	cp, ok := s.(store.Checkpointer)
+	if !ok {
+		return 0, false, nil
+	}
+	off, ok, err := cp.Checkpoint()
+	if err != nil {
+		return 0, false, fmt.Errorf("task %s: %w", t.id, err)
+	}
+	return off, ok, nil
+}
+
+// markInUse invalidates the checkpoints of the task's persistent stores
+// under exactly-once while the task processes: their data may then hold
+// writes of a transaction that will abort, so after a crash they must be
+// rebuilt. A clean suspend or close writes valid checkpoints again.
+func (t *task) markInUse() error {
+	if t.th.app.cfg.Guarantee != ExactlyOnce {
+		return nil
+	}
+	return t.setCheckpoints(func(*changelog) int64 { return -1 })
+}
+
+// setCheckpoints records an offset in each persistent store that keeps
+// checkpoints.
+func (t *task) setCheckpoints(offset func(*changelog) int64) error {
+	for _, c := range t.changelogs {
 		if !c.persistent {
-			c.position = -1 // memory starts empty
+			continue
+		}
+		s, err := t.t.Store(c.store)
+		if err != nil {
+			return err
+		}
+		cp, ok := s.(store.Checkpointer)
+		if !ok {
+			continue
+		}
+		if err := cp.SetCheckpoint(offset(c)); err != nil {
+			return fmt.Errorf("task %s: %w", t.id, err)
 		}
 	}
-	t.changelogs = logged
-	t.snap = st.Metrics()
-	return t, nil
+	return nil
 }
 
 func dirExists(path string) bool {
@@ -287,38 +359,30 @@ func (t *task) updatePositions() {
 	}
 }
 
-// checkpoint writes the positions of the task's persistent stores, after
-// flushing them. It does nothing for tasks without persistent stores.
+// checkpoint flushes the task's stores and records in each persistent one
+// the changelog position its data reaches.
 func (t *task) checkpoint() error {
-	cp := checkpoint{}
-	t.mu.Lock()
+	persistent := false
 	for _, c := range t.changelogs {
-		if c.persistent && c.position >= 0 {
-			cp[checkpointKey(c.tp)] = c.position
-		}
+		persistent = persistent || c.persistent
 	}
-	t.mu.Unlock()
-	if len(cp) == 0 {
+	if !persistent {
 		return nil
 	}
-	if !t.closed {
-		if err := t.t.Flush(); err != nil {
-			return fmt.Errorf("task %s: %w", t.id, err)
-		}
-	}
-	if err := writeCheckpoint(t.dir, cp); err != nil {
+	if err := t.t.Flush(); err != nil {
 		return fmt.Errorf("task %s: %w", t.id, err)
 	}
-	return nil
+	t.mu.Lock()
+	positions := map[*changelog]int64{}
+	for _, c := range t.changelogs {
+		positions[c] = c.position
+	}
+	t.mu.Unlock()
+	return t.setCheckpoints(func(c *changelog) int64 { return positions[c] })
 }
 
 // resume prepares a suspended task to process again.
-func (t *task) resume() error {
-	if t.th.app.cfg.Guarantee == ExactlyOnce {
-		return removeCheckpoint(t.dir)
-	}
-	return nil
-}
+func (t *task) resume() error { return t.markInUse() }
 
 // suspend ends a session of a task that stays with this goroutine for now:
 // the commit is done; its buffers are dropped (the consumer will fetch from
@@ -330,9 +394,9 @@ func (t *task) suspend() error {
 	return t.checkpoint()
 }
 
-// close closes the task. A clean close follows a commit and writes the
-// checkpoint; a dirty one (after a failure) does not, so that the next
-// start rebuilds what it cannot trust.
+// close closes the task. A clean close follows a commit and checkpoints
+// first; a dirty one (after a failure) does not, so that the next start
+// rebuilds what it cannot trust.
 func (t *task) close(clean bool) error {
 	t.mu.Lock()
 	if t.closed {
@@ -340,18 +404,16 @@ func (t *task) close(clean bool) error {
 		return nil
 	}
 	t.mu.Unlock()
-	err := t.t.Close()
+	var errs []error
+	if clean {
+		errs = append(errs, t.checkpoint())
+	}
+	errs = append(errs, t.t.Close())
 	t.mu.Lock()
 	t.closed = true
 	t.snap = t.t.Metrics()
 	t.mu.Unlock()
-	if clean && err == nil {
-		err = t.checkpoint()
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		err = nil
-	}
-	return err
+	return errors.Join(errs...)
 }
 
 // metrics returns the task's counters and restore progress.
