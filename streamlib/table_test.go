@@ -171,7 +171,9 @@ func TestChangelogTopicConfigs(t *testing.T) {
 	s := streamlib.Stream(b, "in", serde.String(), serde.String())
 	streamlib.Count(streamlib.GroupByKey(s), streamlib.Materialized("plain"), streamlib.WithLogConfig(map[string]string{"min.insync.replicas": "2"}))
 	b.AddStore(store.NewWindow("windows", serde.String(), serde.Int64(), time.Hour, time.Minute, false))
-	streamlib.Process(s, streamlib.ProcessFunc(func(context.Context, streamlib.ProcessorContext[string, string], streamlib.Record[string, string]) error { return nil }), []string{"windows"})
+	streamlib.Process(s, streamlib.ProcessFunc(func(context.Context, streamlib.ProcessorContext[string, string], streamlib.Record[string, string]) error {
+		return nil
+	}), []string{"windows"})
 	topo, err := b.Build()
 	require.NoError(t, err)
 	got := map[string]map[string]string{}
