@@ -66,3 +66,15 @@ func TestPersistentStoreRestartsFromCheckpoint(t *testing.T) {
 		})
 	}
 }
+
+func TestStartErrors(t *testing.T) {
+	scenarioStartErrors(t, embeddedBroker(t))
+}
+
+func TestGlobalTable(t *testing.T) {
+	for _, g := range []kafka.Guarantee{kafka.AtLeastOnce, kafka.ExactlyOnce} {
+		t.Run(g.String(), func(t *testing.T) {
+			scenarioGlobalTable(t, embeddedBroker(t), g)
+		})
+	}
+}

@@ -197,7 +197,7 @@ func (g *globalRunner) poll(ctx context.Context, r *reader, pos map[tp]int64, ap
 
 // follow applies new records of the global topics until ctx is done.
 func (g *globalRunner) follow(ctx context.Context) error {
-	r := newReader(g.client, g.app.sc, g.app.cfg.isolation(), 500*time.Millisecond)
+	r := newReader(g.client, g.app.sc, g.app.cfg.isolation(), g.app.sc.Consumer.MaxWaitTime)
 	next := time.Now().Add(g.app.cfg.CommitInterval)
 	for ctx.Err() == nil {
 		applied := false

@@ -480,3 +480,103 @@ func scenarioCheckpoint(t *testing.T, b broker, guarantee kafka.Guarantee) {
 	run(cfgB, 2, 400) // B has no state: all of batch 1's updates (200 lines × 2 words)
 	run(cfgA, 3, 400) // A has batch 1 on disk: only batch 2's updates
 }
+
+// scenarioStartErrors checks what Start refuses: missing source topics,
+// and joined topics with different partition counts; it names the topics.
+func scenarioStartErrors(t *testing.T, b broker) {
+	t.Run("missing source topic", func(t *testing.T) {
+		missing := kafkatest.UniqueName(t, "missing")
+		bld := streamlib.NewBuilder()
+		streamlib.Stream(bld, missing, serde.String(), serde.String()).To(b.topic(t, "out", 1))
+		topo, err := bld.Build()
+		require.NoError(t, err)
+		app, err := kafka.New(topo, b.config(t, kafkatest.UniqueName(t, "app")))
+		require.NoError(t, err)
+		err = app.Start(t.Context())
+		require.ErrorIs(t, err, kafka.ErrMissingTopics)
+		require.Contains(t, err.Error(), missing)
+		require.Equal(t, kafka.Error, app.State())
+		require.ErrorIs(t, app.Close(), kafka.ErrMissingTopics)
+	})
+	t.Run("co-partitioning mismatch", func(t *testing.T) {
+		orders, customers := b.topic(t, "orders", 3), b.topic(t, "customers", 2)
+		bld := streamlib.NewBuilder()
+		table := streamlib.Table(bld, customers, serde.String(), serde.String())
+		stream := streamlib.Stream(bld, orders, serde.String(), serde.String())
+		streamlib.JoinTable(stream, table, func(_, o, c string) string { return o + "/" + c }).To(b.topic(t, "out", 3))
+		topo, err := bld.Build()
+		require.NoError(t, err)
+		app, err := kafka.New(topo, b.config(t, kafkatest.UniqueName(t, "app")))
+		require.NoError(t, err)
+		err = app.Start(t.Context())
+		require.ErrorIs(t, err, kafka.ErrPartitionMismatch)
+		require.Contains(t, err.Error(), orders+" (3)")
+		require.Contains(t, err.Error(), customers+" (2)")
+		require.ErrorIs(t, app.Close(), kafka.ErrPartitionMismatch)
+	})
+}
+
+// scenarioGlobalTable joins orders with a global table of customers that
+// was filled before the application started: every order finds its
+// customer, because the table is read to its end before any task runs. A
+// persistent global table restarts from its checkpoint.
+func scenarioGlobalTable(t *testing.T, b broker, guarantee kafka.Guarantee) {
+	customers, orders, out := b.topic(t, "customers", 3), b.topic(t, "orders", 2), b.topic(t, "enriched", 2)
+	var cs []kv
+	for i := range 50 {
+		cs = append(cs, kv{fmt.Sprintf("c%02d", i), fmt.Sprintf("customer %d", i)})
+	}
+	produce(t, b.addrs, customers, cs...)
+	bld := streamlib.NewBuilder()
+	table := streamlib.GlobalTable(bld, customers, serde.String(), serde.String(), streamlib.Materialized("customers"), streamlib.Persistent())
+	stream := streamlib.Stream(bld, orders, serde.String(), serde.String())
+	streamlib.JoinGlobal(stream, table, func(_, customer string) string { return customer },
+		func(order, _ string, name string) string { return order + " by " + name }).To(out)
+	topo, err := bld.Build()
+	require.NoError(t, err)
+	cfg := b.config(t, kafkatest.UniqueName(t, "global"))
+	cfg.Guarantee = guarantee
+
+	app := start(t, topo, cfg)
+	waitRunning(t, app)
+	require.Equal(t, int64(50), app.Metrics().Global.Restored, "the whole global topic read at start")
+	var os []kv
+	for i := range 50 {
+		os = append(os, kv{fmt.Sprintf("o%02d", i), fmt.Sprintf("c%02d", i)})
+	}
+	produce(t, b.addrs, orders, os...)
+	isolation := sarama.ReadUncommitted
+	if guarantee == kafka.ExactlyOnce {
+		isolation = sarama.ReadCommitted
+	}
+	recs := collect(t, b.addrs, out, isolation).waitFor(t, "50 enriched orders", func(recs []consumed) bool { return len(recs) >= 50 }, app)
+	got, want := map[string]string{}, map[string]string{}
+	for i, r := range recs {
+		got[string(r.Key)] = string(r.Value)
+		want[fmt.Sprintf("o%02d", i)] = fmt.Sprintf("o%02d by customer %d", i, i)
+	}
+	require.Empty(t, cmp.Diff(want, got), "every order joined with its customer")
+
+	names, err := kafka.KeyValueStore[string, string](app, "customers")
+	require.NoError(t, err)
+	name, ok, err := names.Get("c07")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "customer 7", name)
+	md, err := kafka.KeyMetadataFor(app, "customers", "c07", serde.String())
+	require.NoError(t, err)
+	require.True(t, md.Local, "a global store is local everywhere")
+
+	produce(t, b.addrs, customers, kv{"c50", "customer 50"})
+	eventually(t, "the new customer in the global store", func() bool {
+		v, ok, err := names.Get("c50")
+		return err == nil && ok && v == "customer 50"
+	})
+	closeApp(t, app)
+
+	produce(t, b.addrs, customers, kv{"c51", "customer 51"}, kv{"c52", "customer 52"})
+	again := start(t, topo, cfg)
+	waitRunning(t, again)
+	require.Equal(t, int64(2), again.Metrics().Global.Restored, "a persistent global table reads only what is new since its checkpoint")
+	closeApp(t, again)
+}
