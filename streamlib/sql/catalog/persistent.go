@@ -125,6 +125,12 @@ func (c *Catalog) analyzeInsertInto(s *ast.InsertInto, props Properties) (Analys
 	if err != nil {
 		return nil, err
 	}
+	for _, name := range q.SourceNames() {
+		if name == target.Name {
+			return nil, invalid(s.Target.Pos(), "write the results to another stream",
+				"Cannot insert into %s: the query reads from it, so every result would be read again", target.Name)
+		}
+	}
 	if s.Query.Limit != nil {
 		return nil, invalid(s.Query.Pos(), "remove LIMIT", "INSERT INTO ... SELECT statements don't support LIMIT clause.")
 	}

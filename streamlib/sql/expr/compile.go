@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync/atomic"
 
 	"github.com/streamworkshop/workshop/streamlib/sql/ast"
 	"github.com/streamworkshop/workshop/streamlib/sql/types"
 )
 
-// Expr is a compiled, type-checked expression.
+// Expr is a compiled, type-checked expression. It is safe for concurrent
+// use, so the tasks of a topology can share it.
 type Expr interface {
 	// Type is the SQL type of the result. It is the invalid (zero) Type
 	// only for an untyped NULL literal.
@@ -540,21 +542,35 @@ func (c *compiler) like(e *ast.Like, text string) (*node, error) {
 			return nil, errorf(e.Pos(), "", "LIKE needs STRING operands, but %s is %s", n.text, n.typ)
 		}
 	}
-	var lastPat string
-	var lastRe *regexp.Regexp
+	// The last pattern's regular expression is cached; the cache is an
+	// atomic pointer so that the expression stays safe for concurrent use.
+	type compiled struct {
+		pattern string
+		re      *regexp.Regexp
+	}
+	var last atomic.Pointer[compiled]
+	if lit, ok := e.Pattern.(*ast.StringLit); ok {
+		re, err := likeRegexp(lit.Value, e.Escape)
+		if err != nil {
+			return nil, errorf(e.Pattern.Pos(), "", "%v", err)
+		}
+		last.Store(&compiled{pattern: lit.Value, re: re})
+	}
 	return &node{typ: types.Boolean, text: text, eval: func(row Row) (any, error) {
 		a, b, err := eval2(x, pat, row)
 		if err != nil || a == nil || b == nil {
 			return nil, err
 		}
-		if lastRe == nil || b.(string) != lastPat {
+		c := last.Load()
+		if c == nil || c.pattern != b.(string) {
 			re, err := likeRegexp(b.(string), e.Escape)
 			if err != nil {
 				return nil, err
 			}
-			lastPat, lastRe = b.(string), re
+			c = &compiled{pattern: b.(string), re: re}
+			last.Store(c)
 		}
-		return lastRe.MatchString(a.(string)) != e.Not, nil
+		return c.re.MatchString(a.(string)) != e.Not, nil
 	}}, nil
 }
 

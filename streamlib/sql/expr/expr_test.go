@@ -161,3 +161,35 @@ func TestJavaLayout(t *testing.T) {
 	_, err := expr.JavaLayout("yyyy QQ")
 	require.ErrorContains(t, err, "'Q'")
 }
+
+// TestConcurrentEval shares compiled expressions between goroutines, as
+// the tasks of a topology do; run with -race.
+func TestConcurrentEval(t *testing.T) {
+	scope, row := testScope()
+	srcs := []string{"S LIKE 'H%'", "S LIKE CONCAT(SUBSTRING(S, 1, 1), '%')", "REGEXP_EXTRACT('l+', S)", "TIMESTAMPTOSTRING(ROWTIME, 'yyyy')"}
+	var compiled []expr.Expr
+	for _, s := range srcs {
+		e, err := parser.ParseExpr(s)
+		require.NoError(t, err)
+		c, err := expr.Compile(e, scope)
+		require.NoError(t, err)
+		compiled = append(compiled, c)
+	}
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for n := 0; n < 200; n++ {
+				for _, c := range compiled {
+					if _, err := c.Eval(row); err != nil {
+						done <- err
+						return
+					}
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		require.NoError(t, <-done)
+	}
+}
