@@ -23,7 +23,7 @@ import (
 //	apply    one statement; analyzes, applies and prints the analysis
 //	set      session properties, one name=value per line
 //
-// Rewrite the expected outputs with: go test ./streamlib/sql/catalog -rewrite
+// Rewrite the expected outputs with: go test ./streamlib/sql/catalog -update
 func TestAnalyze(t *testing.T) {
 	datadriven.Walk(t, "testdata/analyze", func(t *testing.T, path string) {
 		cat := catalog.New()

@@ -50,7 +50,7 @@ func testScope() (*expr.Scope, expr.Row) {
 	return s, row
 }
 
-// TestEval runs testdata/eval.txt: each case is an expression over the
+// TestEval runs testdata/eval.txt (rewrite it with -update): each case is an expression over the
 // row of testScope, and prints its type and value as a SQL literal, a
 // compile error, or a processing error.
 func TestEval(t *testing.T) {

@@ -30,7 +30,7 @@ var astOpts = cmp.Options{
 //
 // An error prints as "error: <message>" with the caret line. Every
 // successful parse is also checked to round trip through the printer.
-// Rewrite the expected outputs with: go test ./streamlib/sql/parser -rewrite
+// Rewrite the expected outputs with: go test ./streamlib/sql/parser -update
 func TestParse(t *testing.T) {
 	datadriven.Walk(t, "testdata/parse", func(t *testing.T, path string) {
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {

@@ -631,7 +631,9 @@ func Equal(a, b any) bool {
 
 // Literal writes v as a SQL literal that evaluates back to v: strings in
 // single quotes, DOUBLE with an exponent so that it reads back as DOUBLE,
-// DECIMAL with its digits, NULL as NULL. Compound values use constructors.
+// DECIMAL with its digits, NULL as NULL. Compound values use constructors;
+// a STRUCT value prints as a MAP constructor, since without its type a
+// struct cannot be told from a map.
 func Literal(v any) string {
 	switch x := v.(type) {
 	case nil:
