@@ -19,10 +19,17 @@ import (
 // and a process a few tasks, so each is kept small:
 //
 //   - memtables of 4 MiB, at most 4 of them queued for flushing;
-//   - an 8 MiB block cache per store unless the runtime shares one
-//     (Context.Cache), which it should when it runs many stores;
-//   - bloom filters (10 bits per key) so Gets of absent keys skip tables;
+//   - a 32 MiB block cache per store unless the runtime shares one
+//     (Context.Cache), which it should when it runs many stores. Pebble
+//     allocates cache memory on demand, so small stores stay small. (With
+//     8 MiB or less, Pebble v2's cache admitted nothing in our tests: every
+//     read of an existing key went to the file system.)
+//   - bloom filters (10 bits per key), so Gets of absent keys, the first
+//     record of every new key, skip tables;
 //   - at most 256 open table files.
+//
+// A count store of 1M keys (3M increments) peaked at 108 MB RSS with these
+// settings, 116 MB with a 64 MiB cache.
 //
 // Writes go to the write-ahead log without waiting for fsync; Flush syncs the
 // log, which makes every earlier write durable without writing a table file
@@ -30,7 +37,7 @@ import (
 const (
 	pebbleMemTableSize    = 4 << 20
 	pebbleMemTableStop    = 4
-	pebbleCacheSize       = 8 << 20
+	pebbleCacheSize       = 32 << 20
 	pebbleMaxOpenFiles    = 256
 	pebbleBloomBitsPerKey = 10
 )

@@ -280,20 +280,11 @@ func (s *windowStore[K, V]) Fetch(k K, start int64) (V, bool, error) {
 	}
 	bp := s.bufs.get()
 	defer s.bufs.put(bp)
+	*bp = s.storeKey((*bp)[:0], kb, start, 0)
 	var vb []byte
 	if s.dups {
-		// The earliest duplicate.
-		*bp = s.storeKey((*bp)[:0], kb, start, 0)
-		from := *bp
-		*bp = s.storeKey(*bp, kb, start, math.MaxUint32)
-		to := (*bp)[len(from):]
-		for _, v := range s.raw.Range(from, to) {
-			vb = v
-			break
-		}
-		err = s.raw.Err()
+		vb, err = s.first(*bp, s.storeKey(nil, kb, start, math.MaxUint32))
 	} else {
-		*bp = s.storeKey((*bp)[:0], kb, start, 0)
 		vb, err = s.raw.Get(*bp)
 	}
 	if err != nil {
@@ -307,6 +298,16 @@ func (s *windowStore[K, V]) Fetch(k K, start int64) (V, bool, error) {
 		return zero, false, fmt.Errorf("store %s: deserialize value of %v@%d: %w", s.name, k, start, err)
 	}
 	return v, true, nil
+}
+
+// first returns the value of the first key in [from, to], or nil.
+func (s *windowStore[K, V]) first(from, to []byte) ([]byte, error) {
+	var vb []byte
+	for _, v := range s.raw.Range(from, to) {
+		vb = v
+		break
+	}
+	return vb, s.raw.Err()
 }
 
 func (s *windowStore[K, V]) FetchRange(k K, from, to int64) iter.Seq2[KeyValue[window.Windowed[K], V], error] {
