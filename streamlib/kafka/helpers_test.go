@@ -140,7 +140,16 @@ func collect(t testing.TB, addrs []string, topic string, isolation sarama.Isolat
 	var wg sync.WaitGroup
 	var pcs []sarama.PartitionConsumer
 	for _, p := range parts {
-		pc, err := c.ConsumePartition(topic, p, sarama.OffsetOldest)
+		// A topic just created may not have its leaders everywhere yet.
+		var pc sarama.PartitionConsumer
+		deadline := time.Now().Add(waitTimeout)
+		for {
+			pc, err = c.ConsumePartition(topic, p, sarama.OffsetOldest)
+			if err == nil || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 		require.NoError(t, err, "consume %s/%d", topic, p)
 		pcs = append(pcs, pc)
 		wg.Go(func() {
