@@ -214,7 +214,7 @@ func (m *memBytes) getMeta(name string) ([]byte, error) {
 	return m.meta[name], nil
 }
 
-func (m *memBytes) setMeta(name string, value []byte) error {
+func (m *memBytes) setMeta(name string, value []byte, _ bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
@@ -232,10 +232,12 @@ func (m *memBytes) setMeta(name string, value []byte) error {
 }
 
 // metaStore is implemented by backends that keep named values apart from the
-// keys scans see: the checkpoint offset, a window store's stream time.
+// keys scans see: the checkpoint offset, a window store's stream time. A nil
+// value removes the name; sync makes the change durable at once (else at the
+// next Flush).
 type metaStore interface {
 	getMeta(name string) ([]byte, error)
-	setMeta(name string, value []byte) error
+	setMeta(name string, value []byte, sync bool) error
 }
 
 // PrefixEnd returns the smallest key greater than every key with the given

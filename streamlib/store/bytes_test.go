@@ -138,7 +138,7 @@ func TestBytesYieldedSlicesStayValid(t *testing.T) {
 func TestPebbleMetaIsOutsideTheKeySpace(t *testing.T) {
 	raw := openBytes(t, backend{persistent: true}, t.TempDir())
 	ms := raw.(metaStore)
-	require.NoError(t, ms.setMeta("checkpoint", []byte("x")))
+	require.NoError(t, ms.setMeta("checkpoint", []byte("x"), true))
 	require.NoError(t, raw.Put([]byte{}, []byte("empty key")))
 	require.NoError(t, raw.Put([]byte{0x00}, []byte("zero key")))
 	require.Equal(t, []string{"", "\x00"}, keysOf(t, raw, nil, nil))

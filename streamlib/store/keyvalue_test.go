@@ -157,6 +157,12 @@ func TestKeyValueReopen(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, int64(1234), off)
 	require.Len(t, collect(t, again.Prefix("")), 99, "the checkpoint is not a key")
+
+	require.NoError(t, again.(Checkpointer).ClearCheckpoint())
+	_, ok, err = again.(Checkpointer).Checkpoint()
+	require.NoError(t, err)
+	require.False(t, ok, "cleared")
+	require.NoError(t, again.(Checkpointer).ClearCheckpoint(), "clearing twice")
 }
 
 func TestKeyValueClosed(t *testing.T) {
@@ -187,6 +193,7 @@ func TestKeyValueClosed(t *testing.T) {
 			_, _, err := cp.Checkpoint()
 			require.ErrorIs(t, err, ErrClosed)
 			require.ErrorIs(t, cp.SetCheckpoint(1), ErrClosed)
+			require.ErrorIs(t, cp.ClearCheckpoint(), ErrClosed)
 		}
 	})
 }

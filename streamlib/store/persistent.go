@@ -58,10 +58,17 @@ const metaCheckpoint = "checkpoint"
 // Flush, and on restart restores only the changelog records after it.
 // In-memory stores do not implement it: they always restore everything.
 type Checkpointer interface {
-	// Checkpoint returns the recorded offset; ok is false when none is.
+	// Checkpoint returns the recorded offset; ok is false when none is (a
+	// new store, or a cleared checkpoint).
 	Checkpoint() (offset int64, ok bool, err error)
-	// SetCheckpoint records offset durably.
+	// SetCheckpoint records offset durably, together with every write
+	// made before the call.
 	SetCheckpoint(offset int64) error
+	// ClearCheckpoint removes the recorded offset, durably. A runtime with
+	// exactly-once processing clears it before writes that a transaction
+	// abort could undo in the changelog, so that a crash then forces a full
+	// restore instead of trusting a store ahead of its changelog.
+	ClearCheckpoint() error
 }
 
 // Cache is a block cache that persistent stores share. A runtime that opens
@@ -329,16 +336,20 @@ func (p *pebbleBytes) getMeta(name string) ([]byte, error) {
 	return p.get(append([]byte{metaPrefix}, name...))
 }
 
-func (p *pebbleBytes) setMeta(name string, value []byte) error {
+func (p *pebbleBytes) setMeta(name string, value []byte, sync bool) error {
 	if !p.gate.enter() {
 		return p.closedErr()
 	}
 	defer p.gate.exit()
 	key := append([]byte{metaPrefix}, name...)
-	if value == nil {
-		return p.db.Delete(key, pebble.Sync)
+	opts := pebble.NoSync
+	if sync {
+		opts = pebble.Sync
 	}
-	return p.db.Set(key, value, pebble.Sync)
+	if value == nil {
+		return p.db.Delete(key, opts)
+	}
+	return p.db.Set(key, value, opts)
 }
 
 // gate lets operations run until Close, which waits for those in flight
@@ -406,8 +417,16 @@ func (c checkpoints) Checkpoint() (int64, bool, error) {
 
 // SetCheckpoint implements Checkpointer.
 func (c checkpoints) SetCheckpoint(offset int64) error {
-	if err := c.meta.setMeta(metaCheckpoint, binary.BigEndian.AppendUint64(nil, uint64(offset))); err != nil {
+	if err := c.meta.setMeta(metaCheckpoint, binary.BigEndian.AppendUint64(nil, uint64(offset)), true); err != nil {
 		return fmt.Errorf("store %s: write checkpoint %d: %w", c.name, offset, err)
+	}
+	return nil
+}
+
+// ClearCheckpoint implements Checkpointer.
+func (c checkpoints) ClearCheckpoint() error {
+	if err := c.meta.setMeta(metaCheckpoint, nil, true); err != nil {
+		return fmt.Errorf("store %s: clear checkpoint: %w", c.name, err)
 	}
 	return nil
 }

@@ -230,7 +230,7 @@ func (s *segmented) saveMeta() error {
 			return err
 		}
 	}
-	if err := ms.setMeta(metaStreamTime, binary.BigEndian.AppendUint64(nil, uint64(s.observed.Load()))); err != nil {
+	if err := ms.setMeta(metaStreamTime, binary.BigEndian.AppendUint64(nil, uint64(s.observed.Load())), false); err != nil {
 		return fmt.Errorf("store %s: save stream time: %w", s.name, err)
 	}
 	return nil

@@ -94,7 +94,7 @@ func (b *WindowBuilder[K, V]) BuildWindow(ctx Context) (WindowStore[K, V], error
 			s.seq = binary.BigEndian.Uint32(v)
 		}
 		seg.beforeSave = func() error {
-			return ms.setMeta(metaSeq, binary.BigEndian.AppendUint32(nil, s.seq))
+			return ms.setMeta(metaSeq, binary.BigEndian.AppendUint32(nil, s.seq), false)
 		}
 	}
 	if ms, ok := raw.(metaStore); ok && b.cfg.persistent {
