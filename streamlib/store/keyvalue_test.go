@@ -68,7 +68,12 @@ func TestKeyValueScans(t *testing.T) {
 		_, ok, err = kv.Get("c")
 		require.NoError(t, err)
 		require.False(t, ok, "deleted")
-		require.Equal(t, int64(5), kv.ApproximateNumEntries())
+		if b.persistent {
+			// An estimate on Pebble: it counts writes, not keys.
+			require.InDelta(t, 5, kv.ApproximateNumEntries(), 2)
+		} else {
+			require.Equal(t, int64(5), kv.ApproximateNumEntries())
+		}
 
 		// Stopping a scan early is fine.
 		for range kv.All() {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
+	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
 // Pebble tuning. A store is one Pebble database; a task has a few of them
@@ -93,6 +94,7 @@ type pebbleBytes struct {
 	name string
 	dir  string
 	db   *pebble.DB
+	lock *pebble.Lock
 	gate gate
 	// Len's estimate: writes since the last memtable flush.
 	memWrites atomic.Int64
@@ -141,11 +143,18 @@ func OpenPebbleBytes(dir string, cache *Cache, logger *slog.Logger) (Bytes, erro
 	for i := range opts.Levels {
 		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(pebbleBloomBitsPerKey)
 	}
-	db, err := pebble.Open(dir, opts)
+	// Locking first keeps a failed Open (a directory another store holds)
+	// from leaving Pebble's disk-health goroutine behind.
+	lock, err := pebble.LockDirectory(dir, vfs.Default)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	p.db = db
+	opts.Lock = lock
+	db, err := pebble.Open(dir, opts)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("store: open %s: %w", dir, err), lock.Close())
+	}
+	p.db, p.lock = db, lock
 	return p, nil
 }
 
@@ -322,7 +331,7 @@ func (p *pebbleBytes) Close() error {
 	if !p.gate.close() {
 		return nil
 	}
-	if err := p.db.Close(); err != nil {
+	if err := errors.Join(p.db.Close(), p.lock.Close()); err != nil {
 		return fmt.Errorf("store: close %s: %w", p.dir, err)
 	}
 	return nil
