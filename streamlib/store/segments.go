@@ -31,6 +31,8 @@ const (
 	// metaStreamTime names the meta value that keeps a segmented store's
 	// observed stream time across restarts.
 	metaStreamTime = "stream-time"
+	// metaInterval names the meta value that keeps the segment interval.
+	metaInterval = "segment-interval"
 )
 
 // segmentInterval picks the segment length for a retention period: half of
@@ -109,14 +111,31 @@ func (s *segmented) load() error {
 		}
 	}
 	s.segs.Store(&segs)
-	if ms, ok := s.raw.(metaStore); ok {
-		v, err := ms.getMeta(metaStreamTime)
-		if err != nil {
-			return fmt.Errorf("store %s: read stream time: %w", s.name, err)
+	ms, ok := s.raw.(metaStore)
+	if !ok {
+		return nil
+	}
+	v, err := ms.getMeta(metaStreamTime)
+	if err != nil {
+		return fmt.Errorf("store %s: read stream time: %w", s.name, err)
+	}
+	if len(v) == 8 {
+		s.observed.Store(int64(binary.BigEndian.Uint64(v)))
+	}
+	// Keys hold segment ids, so a store keeps the segment interval it was
+	// created with, whatever retention it is reopened with.
+	v, err = ms.getMeta(metaInterval)
+	if err != nil {
+		return fmt.Errorf("store %s: read segment interval: %w", s.name, err)
+	}
+	if len(v) == 8 {
+		if iv := int64(binary.BigEndian.Uint64(v)); iv > 0 {
+			s.interval = iv
 		}
-		if len(v) == 8 {
-			s.observed.Store(int64(binary.BigEndian.Uint64(v)))
-		}
+		return nil
+	}
+	if err := ms.setMeta(metaInterval, binary.BigEndian.AppendUint64(nil, uint64(s.interval)), false); err != nil {
+		return fmt.Errorf("store %s: save segment interval: %w", s.name, err)
 	}
 	return nil
 }

@@ -256,6 +256,27 @@ func TestWindowReopen(t *testing.T) {
 		"duplicates continue their numbering")
 }
 
+func TestWindowReopenWithAnotherRetention(t *testing.T) {
+	dir := t.TempDir()
+	build := func(retention time.Duration) WindowStore[string, int64] {
+		st, err := NewWindow("win", serde.String(), serde.Int64(), retention, testSize, false, Persistent()).BuildWindow(Context{Dir: dir})
+		require.NoError(t, err)
+		return st
+	}
+	ws := build(time.Hour) // 30-minute segments
+	require.NoError(t, ws.Put("a", 1, 1_000_000))
+	require.NoError(t, ws.Put("a", 2, 2_000_000))
+	require.NoError(t, ws.Close())
+
+	again := build(4 * time.Hour) // would be 2-hour segments
+	defer again.Close()
+	require.Equal(t, []winKV{win("a", 1_000_000, 1), win("a", 2_000_000, 2)}, collect(t, again.FetchRange("a", 0, 3_000_000)))
+	v, ok, err := again.Fetch("a", 2_000_000)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, int64(2), v)
+}
+
 func TestWindowClosedAndReadOnly(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend, dir string) {
 		ws := buildWindow(t, b, dir, false, Context{})
