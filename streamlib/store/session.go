@@ -44,7 +44,8 @@ func (b *SessionBuilder[K, V]) LogConfig() map[string]string { return b.cfg.logC
 // Retention is how long sessions are kept after they end.
 func (b *SessionBuilder[K, V]) Retention() time.Duration { return b.retention }
 
-// Build implements Builder; the result is a SessionStore[K, V].
+// Build implements Builder; the result is a SessionStore[K, V] and a
+// Restorer, and a Checkpointer when the store is persistent.
 func (b *SessionBuilder[K, V]) Build(ctx Context) (StateStore, error) { return b.BuildSession(ctx) }
 
 // BuildSession builds the store with its types.

@@ -57,7 +57,8 @@ func (b *WindowBuilder[K, V]) WindowSize() time.Duration { return b.windowSize }
 // RetainDuplicates reports whether every Put adds an entry.
 func (b *WindowBuilder[K, V]) RetainDuplicates() bool { return b.retainDuplicates }
 
-// Build implements Builder; the result is a WindowStore[K, V].
+// Build implements Builder; the result is a WindowStore[K, V] and a
+// Restorer, and a Checkpointer when the store is persistent.
 func (b *WindowBuilder[K, V]) Build(ctx Context) (StateStore, error) { return b.BuildWindow(ctx) }
 
 // BuildWindow builds the store with its types.
