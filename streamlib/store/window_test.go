@@ -388,3 +388,29 @@ func TestWindowInvalid(t *testing.T) {
 	require.Equal(t, time.Second, b.WindowSize())
 	require.True(t, b.RetainDuplicates())
 }
+
+func TestWindowAndSessionLogTimestamps(t *testing.T) {
+	tests := []struct {
+		name string
+		ctx  Context
+		want int64
+	}{
+		{"record timestamp first", Context{RecordTimestamp: func() int64 { return 5 }, StreamTime: func() int64 { return 8 }}, 5},
+		{"else stream time", Context{StreamTime: func() int64 { return 8 }}, 8},
+		{"else the window start or session end", Context{}, 3},
+	}
+	for _, tc := range tests {
+		rec := &recorder{}
+		tc.ctx.ChangeLogger = rec
+		ws := buildWindow(t, backends[0], "", false, tc.ctx)
+		require.NoError(t, ws.Put("a", 1, 3))
+		require.NoError(t, ws.Delete("a", 3))
+		ss := buildSession(t, backends[0], "", tc.ctx)
+		require.NoError(t, ss.Put(sess("a", 1, 3), 1))
+		require.NoError(t, ss.Remove(sess("a", 1, 3)))
+		for _, l := range rec.all() {
+			require.Equal(t, tc.want, l.Timestamp, tc.name)
+		}
+		require.Len(t, rec.all(), 4)
+	}
+}
