@@ -69,7 +69,8 @@ type Context struct {
 	// (session stores) or 0 (key-value stores). Called only from writes.
 	RecordTimestamp func() int64
 	// Cache is a block cache shared by the persistent stores of a process;
-	// nil gives each persistent store a small cache of its own.
+	// nil gives each persistent store a 32 MiB cache of its own, whose
+	// memory is taken as blocks are read.
 	Cache *Cache
 	// Logger receives the errors a persistent store's engine reports in the
 	// background. Nil drops them.
