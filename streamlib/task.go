@@ -81,6 +81,9 @@ type TaskConfig struct {
 	OnDeserializationError DeserializationHandler
 	// Logger receives the task's logs; nil discards them.
 	Logger *slog.Logger
+	// StoreCache is the block cache persistent stores share; nil gives each
+	// store a cache of its own.
+	StoreCache *store.Cache
 }
 
 // TaskMetrics counts what a task did.
@@ -120,6 +123,7 @@ type Task struct {
 	stores     map[string]store.StateStore
 	storeNames []string
 	streamTime int64
+	recordTime int64 // timestamp of the input record being processed
 	meta       RecordMetadata
 	hasMeta    bool
 	schedules  []*schedule
@@ -202,8 +206,11 @@ func (t *Task) buildStores() error {
 	for _, name := range t.storeNames {
 		sd := t.topology.stores[name]
 		ctx := store.Context{
-			TaskID:     t.cfg.ID.String(),
-			StreamTime: func() int64 { return t.streamTime },
+			TaskID:          t.cfg.ID.String(),
+			StreamTime:      func() int64 { return t.streamTime },
+			RecordTimestamp: func() int64 { return t.recordTime },
+			Cache:           t.cfg.StoreCache,
+			Logger:          t.logger.With("store", name),
 		}
 		if t.cfg.StateDir != "" {
 			ctx.Dir = filepath.Join(t.cfg.StateDir, t.cfg.ID.String())
@@ -301,6 +308,7 @@ func (t *Task) Process(ctx context.Context, raw *RawRecord) error {
 	if ts > t.streamTime {
 		t.streamTime = ts
 	}
+	t.recordTime = ts
 	err := t.instances[src.name].(rawInput).processRaw(ctx, raw, ts)
 	if err != nil {
 		var se *serde.Error
