@@ -2,11 +2,14 @@ package kafka_test
 
 import (
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/streamworkshop/workshop/internal/kafkatest"
 	"github.com/streamworkshop/workshop/streamlib"
+	"github.com/streamworkshop/workshop/streamlib/embedded"
 	"github.com/streamworkshop/workshop/streamlib/kafka"
 )
 
@@ -15,6 +18,10 @@ func TestMain(m *testing.M) {
 		// sarama's metrics library starts one process-wide ticker on
 		// first use and never stops it.
 		goleak.IgnoreTopFunction("github.com/rcrowley/go-metrics.(*meterArbiter).tick"),
+		// sarama's producer opens a circuit breaker per partition when a
+		// broker is unreachable (TestCloseAfterTheClusterDied); its timer
+		// sleeps ten seconds, then ends. Nothing can stop it sooner.
+		goleak.IgnoreAnyFunction("github.com/eapache/go-resiliency/breaker.(*Breaker).timer"),
 	)
 }
 
@@ -77,4 +84,30 @@ func TestGlobalTable(t *testing.T) {
 			scenarioGlobalTable(t, embeddedBroker(t), g)
 		})
 	}
+}
+
+// TestCloseAfterTheClusterDied stops an application whose cluster went
+// away with records still in flight: Close must return (the producer and
+// group give up after their retries), never hang.
+func TestCloseAfterTheClusterDied(t *testing.T) {
+	c, err := embedded.Start(t.Context())
+	require.NoError(t, err)
+	defer c.Close()
+	b := broker{addrs: c.Addrs()}
+	in, out := b.topic(t, "lines", 2), b.topic(t, "counts", 2)
+	app := start(t, wordCount(t, in, out), b.config(t, kafkatest.UniqueName(t, "dead")))
+	waitRunning(t, app)
+	recs, _ := lines(1000, "a", "b", "c")
+	produce(t, b.addrs, in, recs...)
+	eventually(t, "some records processed", func() bool { return app.Metrics().RecordsIn > 0 })
+	c.Close()
+	closed := make(chan error, 1)
+	go func() { closed <- app.Close() }()
+	select {
+	case err := <-closed:
+		t.Logf("Close returned %v in state %v", err, app.State())
+	case <-time.After(waitTimeout):
+		t.Fatalf("Close still waiting %v after the cluster died", waitTimeout)
+	}
+	require.Contains(t, []kafka.State{kafka.NotRunning, kafka.Error}, app.State())
 }

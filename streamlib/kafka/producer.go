@@ -53,6 +53,9 @@ func newProducer(cfg Config, meta sarama.Client, txnID string, logger *slog.Logg
 	if sc.Producer.Retry.Max < 1 {
 		sc.Producer.Retry.Max = 1
 	}
+	if sc.Producer.Retry.BackoffFunc == nil {
+		sc.Producer.Retry.BackoffFunc = retryBackoff(sc.Producer.Retry.Backoff)
+	}
 	if txnID != "" {
 		sc.Producer.Transaction.ID = txnID
 	}
@@ -71,6 +74,20 @@ func newProducer(cfg Config, meta sarama.Client, txnID string, logger *slog.Logg
 	}
 	go p.drain()
 	return p, nil
+}
+
+// retryBackoff is sarama's producer backoff with no pause for records on
+// their first attempt. sarama pauses after every record it cannot route to
+// a leader, even on the first attempt; with the cluster gone and thousands
+// of records buffered that turns a shutdown into minutes. Real retries
+// back off as configured, doubling up to one second.
+func retryBackoff(base time.Duration) func(retries, maxRetries int) time.Duration {
+	return func(retries, _ int) time.Duration {
+		if retries == 0 {
+			return 0
+		}
+		return min(base<<(retries-1), time.Second)
+	}
 }
 
 // drain handles acknowledgements until the producer is closed.

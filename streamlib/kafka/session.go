@@ -118,6 +118,7 @@ func (s *session) commit() error {
 		}
 		group := sarama.NewConsumerGroupMetadataFromSession(s.sess, app.cfg.ApplicationID, nil)
 		if err := prod.commit(offsets, group); err != nil {
+			s.th.commitFailed = true
 			return fmt.Errorf("goroutine %d: %w", s.th.id, err)
 		}
 		if err := prod.flush(ctx); err != nil {

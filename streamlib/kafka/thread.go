@@ -40,6 +40,11 @@ type thread struct {
 	tasks   map[streamlib.TaskID]*task
 	current *session
 	fatal   error
+	// commitFailed is set when a transaction could not be committed: the
+	// cluster is unreachable or the producer fenced, and aborting would
+	// only retry for as long again. The broker aborts the transaction
+	// itself (timeout, or the next producer with this transactional ID).
+	commitFailed bool
 }
 
 func newThread(app *Application, id int) (*thread, error) {
@@ -154,7 +159,7 @@ func (th *thread) drainErrors() {
 // and leaves the group.
 func (th *thread) shutdown() {
 	clean := th.fatal == nil
-	if !clean && th.app.cfg.Guarantee == ExactlyOnce {
+	if !clean && th.app.cfg.Guarantee == ExactlyOnce && !th.commitFailed {
 		if err := th.prod.abort(); err != nil {
 			th.logger.Warn("abort transaction", "error", err)
 		}
