@@ -136,11 +136,14 @@ func (a *assignor) Plan(members map[string]sarama.ConsumerGroupMemberMetadata, t
 	for _, m := range ms {
 		if m.sub.Server != "" {
 			hosts[m.sub.Server] = append(hosts[m.sub.Server], taskStrings(byMember[m.id])...)
+			slices.Sort(hosts[m.sub.Server])
 		}
 	}
 	last := make(map[string]assignment, len(ms))
 	for _, m := range ms {
-		last[m.id] = assignment{Version: 1, Tasks: taskStrings(byMember[m.id]), Hosts: hosts}
+		own := taskStrings(byMember[m.id])
+		slices.Sort(own)
+		last[m.id] = assignment{Version: 1, Tasks: own, Hosts: hosts}
 	}
 	a.mu.Lock()
 	a.last = last
@@ -202,19 +205,22 @@ type groupMember struct {
 // assignTasks gives every task to one member so that loads differ by at
 // most one. In order of preference a task goes to the member that ran it
 // before, then to a member of an instance with the task's state on disk,
-// then to the least loaded member (spreading over instances). It is
-// deterministic for given inputs.
+// then to the least loaded member (spreading each sub-topology's tasks and
+// the instances' loads). It is deterministic for given inputs.
 func assignTasks(tasks []streamlib.TaskID, members []groupMember) map[streamlib.TaskID]string {
 	owners := map[streamlib.TaskID]string{}
 	if len(members) == 0 {
 		return owners
 	}
+	tasks = slices.Clone(tasks)
+	slices.SortFunc(tasks, compareTaskIDs)
 	ms := slices.Clone(members)
 	slices.SortFunc(ms, func(a, b groupMember) int {
 		return cmp.Or(cmp.Compare(a.sub.Instance, b.sub.Instance), cmp.Compare(a.sub.Thread, b.sub.Thread), cmp.Compare(a.id, b.id))
 	})
 	floor, extra := len(tasks)/len(ms), len(tasks)%len(ms)
 	load := map[string]int{}
+	subLoad := map[string]map[int]int{} // member → sub-topology → tasks
 	instLoad := map[string]int{}
 	instanceOf := map[string]string{}
 	for _, m := range ms {
@@ -226,6 +232,10 @@ func assignTasks(tasks []streamlib.TaskID, members []groupMember) map[streamlib.
 			extra--
 		}
 		load[m]++
+		if subLoad[m] == nil {
+			subLoad[m] = map[int]int{}
+		}
+		subLoad[m][t.Subtopology]++
 		instLoad[instanceOf[m]]++
 		owners[t] = m
 	}
@@ -264,13 +274,19 @@ func assignTasks(tasks []streamlib.TaskID, members []groupMember) map[streamlib.
 		if _, done := owners[t]; done {
 			continue
 		}
+		// The least loaded member; among equals the one with the fewest
+		// tasks of this sub-topology (so each sub-topology's work spreads),
+		// then the one on the least loaded instance.
 		best := ""
 		for _, m := range ms {
 			if !fits(m.id) {
 				continue
 			}
-			if best == "" || load[m.id] < load[best] ||
-				(load[m.id] == load[best] && instLoad[instanceOf[m.id]] < instLoad[instanceOf[best]]) {
+			if best == "" || cmp.Or(
+				cmp.Compare(load[m.id], load[best]),
+				cmp.Compare(subLoad[m.id][t.Subtopology], subLoad[best][t.Subtopology]),
+				cmp.Compare(instLoad[instanceOf[m.id]], instLoad[instanceOf[best]]),
+			) < 0 {
 				best = m.id
 			}
 		}

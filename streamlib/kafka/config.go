@@ -176,7 +176,7 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	c.BootstrapServers = servers
 	if c.Goroutines < 0 {
-		errs = append(errs, fmt.Errorf("Goroutines is %d, need at least 1", c.Goroutines))
+		errs = append(errs, fmt.Errorf("field Goroutines is %d, need at least 1", c.Goroutines))
 	}
 	if c.Goroutines == 0 {
 		c.Goroutines = 1

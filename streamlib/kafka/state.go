@@ -52,6 +52,10 @@ func (s State) String() string {
 	return fmt.Sprintf("State(%d)", int(s))
 }
 
+// MarshalText encodes the state as its name, so that JSON metrics read
+// "RUNNING" rather than a number.
+func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
 // terminal reports whether no transition leaves s.
 func (s State) terminal() bool { return s == NotRunning || s == Error }
 
