@@ -1,9 +1,11 @@
 package kafka_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
+	"github.com/IBM/sarama"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
@@ -34,7 +36,10 @@ func embeddedBroker(t *testing.T) broker {
 func TestWordCount(t *testing.T) {
 	for _, g := range []kafka.Guarantee{kafka.AtLeastOnce, kafka.ExactlyOnce} {
 		t.Run(g.String(), func(t *testing.T) {
-			scenarioWordCount(t, embeddedBroker(t), g)
+			scenarioWordCount(t, embeddedBroker(t), g, 1)
+		})
+		t.Run(g.String()+"/2 goroutines", func(t *testing.T) {
+			scenarioWordCount(t, embeddedBroker(t), g, 2)
 		})
 	}
 }
@@ -110,4 +115,55 @@ func TestCloseAfterTheClusterDied(t *testing.T) {
 		t.Fatalf("Close still waiting %v after the cluster died", waitTimeout)
 	}
 	require.Contains(t, []kafka.State{kafka.NotRunning, kafka.Error}, app.State())
+}
+
+// TestGroupUsedByAnotherConsumer starts the application while a plain
+// consumer (range assignor) holds its group ID: the broker refuses the
+// application's protocol, and the application stops with that error
+// instead of retrying for ever.
+func TestGroupUsedByAnotherConsumer(t *testing.T) {
+	b := embeddedBroker(t)
+	in, out := b.topic(t, "lines", 1), b.topic(t, "counts", 1)
+	appID := kafkatest.UniqueName(t, "shared")
+	cfg := kafkatest.ClientConfig()
+	group, err := sarama.NewConsumerGroup(b.addrs, appID, cfg)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	joined := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = group.Consume(ctx, []string{in}, setupHandler{joined})
+	}()
+	defer func() {
+		cancel()
+		<-done
+		require.NoError(t, group.Close())
+	}()
+	<-joined
+
+	app := start(t, wordCount(t, in, out), b.config(t, appID))
+	select {
+	case <-app.Done():
+	case <-time.After(waitTimeout):
+		t.Fatal("the application kept trying to join a group it cannot join")
+	}
+	require.ErrorIs(t, app.Err(), sarama.ErrInconsistentGroupProtocol)
+}
+
+// setupHandler signals when its member joined, then waits.
+type setupHandler struct{ joined chan struct{} }
+
+func (h setupHandler) Setup(sarama.ConsumerGroupSession) error {
+	select {
+	case <-h.joined:
+	default:
+		close(h.joined)
+	}
+	return nil
+}
+func (setupHandler) Cleanup(sarama.ConsumerGroupSession) error { return nil }
+func (setupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, _ sarama.ConsumerGroupClaim) error {
+	<-sess.Context().Done()
+	return nil
 }

@@ -27,7 +27,8 @@ var guarantees = []kafka.Guarantee{kafka.AtLeastOnce, kafka.ExactlyOnce}
 func TestRealWordCount(t *testing.T) {
 	b := realBroker(t)
 	for _, g := range guarantees {
-		t.Run(g.String(), func(t *testing.T) { scenarioWordCount(t, b, g) })
+		t.Run(g.String(), func(t *testing.T) { scenarioWordCount(t, b, g, 1) })
+		t.Run(g.String()+"/2 goroutines", func(t *testing.T) { scenarioWordCount(t, b, g, 2) })
 	}
 }
 

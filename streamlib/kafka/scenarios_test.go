@@ -56,10 +56,11 @@ func lines(n int, words ...string) ([]kv, map[string]int64) {
 
 // scenarioWordCount produces lines, runs the application and reads the
 // final count of every word.
-func scenarioWordCount(t *testing.T, b broker, guarantee kafka.Guarantee) {
+func scenarioWordCount(t *testing.T, b broker, guarantee kafka.Guarantee, goroutines int) {
 	in, out := b.topic(t, "lines", 3), b.topic(t, "counts", 3)
 	cfg := b.config(t, kafkatest.UniqueName(t, "wordcount"))
 	cfg.Guarantee = guarantee
+	cfg.Goroutines = goroutines
 	records, want := lines(300, "kafka", "streams", "go", "sarama", "table", "stream", "join")
 	produce(t, b.addrs, in, records...)
 
@@ -85,6 +86,13 @@ func scenarioWordCount(t *testing.T, b broker, guarantee kafka.Guarantee) {
 	m := app.Metrics()
 	require.Equal(t, int64(300+600), m.RecordsIn, "records in: 300 lines, then 600 words through the repartition topic")
 	require.Equal(t, int64(600+600), m.RecordsOut, "records out: 600 words to the repartition topic, then 600 count updates")
+	eventually(t, "tasks on every processing goroutine", func() bool {
+		perGoroutine := map[int]int{}
+		for _, tm := range app.Metrics().Tasks {
+			perGoroutine[tm.Goroutine]++
+		}
+		return len(perGoroutine) == goroutines
+	})
 	eventually(t, "a commit", func() bool { return app.Metrics().Commits > 0 })
 	closeApp(t, app)
 	require.Equal(t, kafka.NotRunning, app.State())

@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,10 +33,23 @@ type session struct {
 	tasks []*task
 }
 
+// errTasksMigrated reports a commit the group refused because this member
+// no longer belongs to the generation that owns the tasks: it was too slow
+// and the group moved on. Its tasks run elsewhere now; the goroutine drops
+// them and rejoins instead of failing the application.
+var errTasksMigrated = errors.New("tasks migrated to another member")
+
+// fencedByGroup reports errors with which the group coordinator refuses
+// the offsets of a member of an older generation (KIP-447).
+func fencedByGroup(err error) bool {
+	return errors.Is(err, sarama.ErrIllegalGeneration) || errors.Is(err, sarama.ErrUnknownMemberId) ||
+		errors.Is(err, sarama.ErrFencedInstancedId) || errors.Is(err, sarama.ErrRebalanceInProgress)
+}
+
 func (s *session) run() {
 	defer close(s.done)
 	s.err = s.loop()
-	if s.err != nil {
+	if s.err != nil && !errors.Is(s.err, errTasksMigrated) {
 		s.th.app.fail(s.err)
 	}
 }
@@ -118,6 +132,9 @@ func (s *session) commit() error {
 		}
 		group := sarama.NewConsumerGroupMetadataFromSession(s.sess, app.cfg.ApplicationID, nil)
 		if err := prod.commit(offsets, group); err != nil {
+			if fencedByGroup(err) {
+				return fmt.Errorf("goroutine %d: commit refused by the group (%w): %w", s.th.id, err, errTasksMigrated)
+			}
 			s.th.commitFailed = true
 			return fmt.Errorf("goroutine %d: %w", s.th.id, err)
 		}

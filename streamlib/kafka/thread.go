@@ -131,8 +131,8 @@ func (th *thread) run(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
-			if errors.Is(err, sarama.ErrClosedConsumerGroup) {
-				return fmt.Errorf("goroutine %d: %w", th.id, err)
+			if fatalGroupError(err) {
+				return th.fail(fmt.Errorf("goroutine %d: consumer group %s: %w", th.id, th.app.cfg.ApplicationID, err))
 			}
 			th.logger.Warn("consumer group session failed, rejoining", "error", err, "backoff", backoff)
 			select {
@@ -145,6 +145,22 @@ func (th *thread) run(ctx context.Context) error {
 		}
 		backoff = 100 * time.Millisecond
 	}
+}
+
+// fatalGroupError reports errors of the consumer group that retrying
+// cannot fix: the application is not allowed in, or the group is used by
+// consumers that are not this application.
+func fatalGroupError(err error) bool {
+	for _, e := range []error{
+		sarama.ErrClosedConsumerGroup, sarama.ErrGroupAuthorizationFailed, sarama.ErrTopicAuthorizationFailed,
+		sarama.ErrInconsistentGroupProtocol, sarama.ErrInvalidGroupId, sarama.ErrUnsupportedVersion,
+	} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	var ce sarama.ConfigurationError
+	return errors.As(err, &ce)
 }
 
 // drainErrors logs the consumer group's asynchronous errors (failed
@@ -291,6 +307,16 @@ func (th *thread) Cleanup(sarama.ConsumerGroupSession) error {
 		return nil
 	}
 	<-s.done
+	if errors.Is(s.err, errTasksMigrated) {
+		th.logger.Warn("dropping tasks that moved to another member; rejoining", "error", s.err)
+		if err := th.prod.abort(); err != nil {
+			return th.fail(fmt.Errorf("goroutine %d: after losing its tasks: %w", th.id, err))
+		}
+		for _, id := range slices.SortedFunc(maps.Keys(th.tasks), compareTaskIDs) {
+			th.closeTask(th.tasks[id], false)
+		}
+		return nil
+	}
 	if s.err != nil {
 		return th.fail(s.err)
 	}
