@@ -167,3 +167,11 @@ func (setupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, _ sarama.Cons
 	<-sess.Context().Done()
 	return nil
 }
+
+func TestWindowStoreQuery(t *testing.T) {
+	scenarioWindowQuery(t, embeddedBroker(t))
+}
+
+func TestProductionError(t *testing.T) {
+	scenarioProductionError(t, embeddedBroker(t))
+}

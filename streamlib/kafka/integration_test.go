@@ -71,3 +71,11 @@ func TestRealGlobalTable(t *testing.T) {
 		t.Run(g.String(), func(t *testing.T) { scenarioGlobalTable(t, b, g) })
 	}
 }
+
+func TestRealWindowStoreQuery(t *testing.T) {
+	scenarioWindowQuery(t, realBroker(t))
+}
+
+func TestRealProductionError(t *testing.T) {
+	scenarioProductionError(t, realBroker(t))
+}

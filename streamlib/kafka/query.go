@@ -266,9 +266,11 @@ func (u unstamped[K, V]) All() iter.Seq2[store.KeyValue[K, V], error] { return u
 func (u unstamped[K, V]) ApproximateNumEntries() int64 { return u.s.ApproximateNumEntries() }
 
 // WindowStore returns a read-only view of the named window store over
-// every task of this instance that has it. Fetch looks in each local
-// task; the range fetches yield task after task. See KeyValueStore for how
-// the view follows rebalances.
+// every task of this instance that has it. The store of a windowed
+// aggregation (which keeps values with timestamps) is shown with plain
+// values: WindowStore[string, int64] reads the store of a WindowedCount.
+// Fetch looks in each local task; the range fetches yield task after task.
+// See KeyValueStore for how the view follows rebalances.
 func WindowStore[K, V any](a *Application, name string) (store.ReadOnlyWindowStore[K, V], error) {
 	if _, err := a.LocalStores(name); err != nil && !errors.Is(err, ErrNotRunning) {
 		return nil, err
@@ -284,8 +286,51 @@ type windowView[K, V any] struct {
 type windowed[K, V any] = store.KeyValue[window.Windowed[K], V]
 
 func (v windowView[K, V]) stores() ([]store.ReadOnlyWindowStore[K, V], error) {
-	return localStoresOf[store.ReadOnlyWindowStore[K, V]](v.a, v.name)
+	plain, err := localStoresOf[store.ReadOnlyWindowStore[K, V]](v.a, v.name)
+	if err == nil || !errors.Is(err, streamlib.ErrStoreType) {
+		return plain, err
+	}
+	stamped, err2 := localStoresOf[store.ReadOnlyWindowStore[K, store.ValueAndTimestamp[V]]](v.a, v.name)
+	if err2 != nil {
+		return nil, err
+	}
+	out := make([]store.ReadOnlyWindowStore[K, V], len(stamped))
+	for i, s := range stamped {
+		out[i] = unstampedWindows[K, V]{s}
+	}
+	return out, nil
 }
+
+// unstampedWindows shows a window store of values with timestamps (what
+// windowed aggregations keep) as plain values.
+type unstampedWindows[K, V any] struct {
+	s store.ReadOnlyWindowStore[K, store.ValueAndTimestamp[V]]
+}
+
+func unstampWindows[K, V any](seq iter.Seq2[windowed[K, store.ValueAndTimestamp[V]], error]) iter.Seq2[windowed[K, V], error] {
+	return func(yield func(windowed[K, V], error) bool) {
+		for kv, err := range seq {
+			if !yield(windowed[K, V]{Key: kv.Key, Value: kv.Value.Value}, err) {
+				return
+			}
+		}
+	}
+}
+
+func (u unstampedWindows[K, V]) Fetch(key K, windowStart int64) (V, bool, error) {
+	v, ok, err := u.s.Fetch(key, windowStart)
+	return v.Value, ok, err
+}
+
+func (u unstampedWindows[K, V]) FetchRange(key K, from, to int64) iter.Seq2[windowed[K, V], error] {
+	return unstampWindows(u.s.FetchRange(key, from, to))
+}
+
+func (u unstampedWindows[K, V]) FetchAll(from, to int64) iter.Seq2[windowed[K, V], error] {
+	return unstampWindows(u.s.FetchAll(from, to))
+}
+
+func (u unstampedWindows[K, V]) All() iter.Seq2[windowed[K, V], error] { return unstampWindows(u.s.All()) }
 
 // Fetch implements store.ReadOnlyWindowStore.
 func (v windowView[K, V]) Fetch(key K, windowStart int64) (V, bool, error) {

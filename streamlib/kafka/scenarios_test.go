@@ -23,6 +23,7 @@ import (
 	"github.com/streamworkshop/workshop/streamlib"
 	"github.com/streamworkshop/workshop/streamlib/kafka"
 	"github.com/streamworkshop/workshop/streamlib/serde"
+	"github.com/streamworkshop/workshop/streamlib/window"
 )
 
 // wordCount builds the classic topology: lines in, one count per word out,
@@ -587,4 +588,91 @@ func scenarioGlobalTable(t *testing.T, b broker, guarantee kafka.Guarantee) {
 	waitRunning(t, again)
 	require.Equal(t, int64(2), again.Metrics().Global.Restored, "a persistent global table reads only what is new since its checkpoint")
 	closeApp(t, again)
+}
+
+// scenarioWindowQuery counts clicks per user in one-minute windows and
+// reads the windows back through the application's window store view.
+func scenarioWindowQuery(t *testing.T, b broker) {
+	in := b.topic(t, "clicks", 2)
+	bld := streamlib.NewBuilder()
+	clicks := streamlib.Stream(bld, in, serde.String(), serde.String())
+	streamlib.WindowedCount(streamlib.WindowedBy(streamlib.GroupByKey(clicks), window.Tumbling(time.Minute, time.Hour)),
+		streamlib.Materialized("clicks-per-minute"))
+	topo, err := bld.Build()
+	require.NoError(t, err)
+	app := start(t, topo, b.config(t, kafkatest.UniqueName(t, "windows")))
+	waitRunning(t, app)
+
+	base := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+	cfg := kafkatest.ClientConfig()
+	cfg.Producer.Partitioner = sarama.NewMurmur2Partitioner
+	p, err := sarama.NewSyncProducer(b.addrs, cfg)
+	require.NoError(t, err)
+	defer p.Close()
+	for i, at := range []time.Duration{0, 10 * time.Second, 70 * time.Second, 75 * time.Second, 80 * time.Second} {
+		user := "ann"
+		if i == 4 {
+			user = "bob"
+		}
+		_, _, err := p.SendMessage(&sarama.ProducerMessage{Topic: in, Key: sarama.StringEncoder(user), Value: sarama.StringEncoder("click"), Timestamp: base.Add(at)})
+		require.NoError(t, err)
+	}
+
+	windows, err := kafka.WindowStore[string, int64](app, "clicks-per-minute")
+	require.NoError(t, err)
+	minute := base.UnixMilli()
+	eventually(t, "ann's second window counted", func() bool {
+		n, ok, err := windows.Fetch("ann", minute+60_000)
+		return err == nil && ok && n == 2
+	})
+	got := map[int64]int64{}
+	for kv, err := range windows.FetchRange("ann", minute, minute+60_000) {
+		require.NoError(t, err)
+		got[kv.Key.Window.Start-minute] = kv.Value
+	}
+	require.Equal(t, map[int64]int64{0: 2, 60_000: 2}, got, "ann's windows by start")
+	eventually(t, "bob's window", func() bool {
+		n, ok, err := windows.Fetch("bob", minute+60_000)
+		return err == nil && ok && n == 1
+	})
+}
+
+// scenarioProductionError makes a record larger than the producer accepts:
+// by default the application stops, naming the topic; with
+// ContinueOnProductionError the record is dropped and counted.
+func scenarioProductionError(t *testing.T, b broker) {
+	for _, cont := range []bool{false, true} {
+		t.Run(fmt.Sprintf("continue=%v", cont), func(t *testing.T) {
+			in, out := b.topic(t, "in", 1), b.topic(t, "out", 1)
+			bld := streamlib.NewBuilder()
+			streamlib.MapValues(streamlib.Stream(bld, in, serde.String(), serde.String()), func(k, v string) string {
+				if k == "huge" {
+					return strings.Repeat("x", 2<<20) // above sarama's 1 MB default
+				}
+				return v
+			}).To(out)
+			topo, err := bld.Build()
+			require.NoError(t, err)
+			cfg := b.config(t, kafkatest.UniqueName(t, "toolarge"))
+			if cont {
+				cfg.OnProductionError = kafka.ContinueOnProductionError
+			}
+			produce(t, b.addrs, in, kv{"a", "1"}, kv{"huge", "2"}, kv{"b", "3"})
+			app := start(t, topo, cfg)
+			if !cont {
+				select {
+				case <-app.Done():
+				case <-time.After(waitTimeout):
+					t.Fatal("the application did not stop after the brokers refused a record")
+				}
+				require.ErrorContains(t, app.Err(), "larger than configured Producer.MaxMessageBytes")
+				require.ErrorContains(t, app.Err(), "produce to "+out+"/0")
+				return
+			}
+			recs := collect(t, b.addrs, out, sarama.ReadUncommitted).waitFor(t, "the two small records", func(recs []consumed) bool { return len(recs) == 2 }, app)
+			require.Equal(t, "a", string(recs[0].Key))
+			require.Equal(t, "b", string(recs[1].Key))
+			eventually(t, "the dropped record counted", func() bool { return app.Metrics().Dropped["production"] == 1 })
+		})
+	}
 }
