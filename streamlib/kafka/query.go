@@ -330,7 +330,9 @@ func (u unstampedWindows[K, V]) FetchAll(from, to int64) iter.Seq2[windowed[K, V
 	return unstampWindows(u.s.FetchAll(from, to))
 }
 
-func (u unstampedWindows[K, V]) All() iter.Seq2[windowed[K, V], error] { return unstampWindows(u.s.All()) }
+func (u unstampedWindows[K, V]) All() iter.Seq2[windowed[K, V], error] {
+	return unstampWindows(u.s.All())
+}
 
 // Fetch implements store.ReadOnlyWindowStore.
 func (v windowView[K, V]) Fetch(key K, windowStart int64) (V, bool, error) {
