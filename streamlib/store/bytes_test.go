@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/streamworkshop/workshop/streamlib/serde"
@@ -113,6 +114,38 @@ func TestBytesScanWhileWriting(t *testing.T) {
 			t.Fatalf("scan while writing (-want +got):\n%s", diff)
 		}
 		require.Empty(t, keysOf(t, raw, nil, nil))
+	})
+}
+
+// TestBytesCloseInsideScan closes the store from a scan's loop body: Close
+// must not wait for the scan (it once did on Pebble, forever), and the scan
+// ends with ErrClosed at its next read.
+func TestBytesCloseInsideScan(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend, dir string) {
+		raw := openBytes(t, b, dir)
+		// More than one chunk on either backend.
+		const n = 2*max(memScanChunk, pebbleScanChunk) + 5
+		for i := range n {
+			require.NoError(t, raw.Put([]byte(fmt.Sprintf("k%04d", i)), []byte{1}))
+		}
+		done := make(chan int, 1)
+		go func() {
+			seen := 0
+			for range raw.Range(nil, nil) {
+				if seen == 0 {
+					_ = raw.Close()
+				}
+				seen++
+			}
+			done <- seen
+		}()
+		select {
+		case seen := <-done:
+			require.Less(t, seen, n, "the scan went on after Close")
+		case <-time.After(10 * time.Second):
+			t.Fatal("Close inside a scan did not return")
+		}
+		require.ErrorIs(t, raw.Err(), ErrClosed)
 	})
 }
 

@@ -246,15 +246,21 @@ func (p *pebbleBytes) DeleteRange(from, to []byte) error {
 	return p.db.DeleteRange(lo, dataBound(to), pebble.NoSync)
 }
 
-// Range copies each entry before yielding it, so that what a caller keeps
-// (a serde may keep the bytes it is given) stays valid.
+// pebbleScanChunk is how many entries a Pebble scan reads before it leaves
+// the gate to yield them.
+const pebbleScanChunk = 256
+
+// span locates one entry a scan copied into its chunk's buffer: the key is
+// buf[k:v], the value buf[v:end].
+type span struct{ k, v, end int }
+
+// Range copies the entries before yielding them, so that what a caller keeps
+// (a serde may keep the bytes it is given) stays valid. It reads a chunk at
+// a time into one buffer and yields outside the gate, so that Close never
+// waits for a loop body: neither one that closes the store itself nor a slow
+// interactive query. A scan that meets a closed store ends with ErrClosed.
 func (p *pebbleBytes) Range(from, to []byte) iter.Seq2[[]byte, []byte] {
 	return func(yield func([]byte, []byte) bool) {
-		if !p.gate.enter() {
-			p.failScan(ErrClosed)
-			return
-		}
-		defer p.gate.exit()
 		lo := append([]byte{dataPrefix}, from...)
 		var hi []byte
 		if to == nil {
@@ -263,26 +269,55 @@ func (p *pebbleBytes) Range(from, to []byte) iter.Seq2[[]byte, []byte] {
 			// The smallest key after to: the bound is exclusive.
 			hi = append(append([]byte{dataPrefix}, to...), 0)
 		}
-		it, err := p.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
-		if err != nil {
-			p.failScan(err)
-			return
-		}
-		defer func() {
-			if err := it.Close(); err != nil {
+		var spans []span
+		for {
+			buf, spans2, more, err := p.readChunk(spans[:0], lo, hi)
+			spans = spans2
+			if err != nil {
 				p.failScan(err)
-			}
-		}()
-		for ok := it.First(); ok; ok = it.Next() {
-			k, v := it.Key()[1:], it.Value()
-			buf := make([]byte, len(k)+len(v))
-			copy(buf, k)
-			copy(buf[len(k):], v)
-			if !yield(buf[:len(k):len(k)], buf[len(k):]) {
 				return
 			}
+			for _, sp := range spans {
+				if !yield(buf[sp.k:sp.v:sp.v], buf[sp.v:sp.end:sp.end]) {
+					return
+				}
+			}
+			if !more {
+				return
+			}
+			// Go on from the smallest key after the last one yielded.
+			last := spans[len(spans)-1]
+			lo = append(append(append(lo[:0], dataPrefix), buf[last.k:last.v]...), 0)
 		}
 	}
+}
+
+// readChunk copies up to pebbleScanChunk entries in [lo, hi) into a new
+// buffer, appends where they are to spans, and reports whether more follow.
+func (p *pebbleBytes) readChunk(spans []span, lo, hi []byte) ([]byte, []span, bool, error) {
+	if !p.gate.enter() {
+		return nil, spans, false, ErrClosed
+	}
+	defer p.gate.exit()
+	it, err := p.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return nil, spans, false, err
+	}
+	var buf []byte
+	more := false
+	for ok := it.First(); ok; ok = it.Next() {
+		if len(spans) == pebbleScanChunk {
+			more = true
+			break
+		}
+		k := len(buf)
+		buf = append(buf, it.Key()[1:]...)
+		v := len(buf)
+		buf = append(buf, it.Value()...)
+		spans = append(spans, span{k: k, v: v, end: len(buf)})
+	}
+	// Close reports the iterator's error, if any.
+	return buf, spans, more, it.Close()
 }
 
 func (p *pebbleBytes) failScan(err error) {
