@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,6 +61,7 @@ type Application struct {
 	running  map[int]bool
 	global   *globalRunner
 	tasks    map[streamlib.TaskID]*task
+	parked   map[streamlib.TaskID]*task
 	retired  TaskMetrics
 	hosts    map[streamlib.TaskID]string
 	hostsGen int32
@@ -86,6 +88,7 @@ func New(topo *streamlib.Topology, cfg Config) (*Application, error) {
 		changed:   make(chan struct{}),
 		running:   map[int]bool{},
 		tasks:     map[streamlib.TaskID]*task{},
+		parked:    map[streamlib.TaskID]*task{},
 		retired:   TaskMetrics{Dropped: map[string]int64{}},
 		hosts:     map[streamlib.TaskID]string{},
 	}
@@ -226,6 +229,14 @@ func (a *Application) run(runCtx context.Context) {
 	hard := time.AfterFunc(shutdownGrace, a.procCancel)
 	wg.Wait()
 	hard.Stop()
+	// Tasks suspended at the last rebalance and never taken up again were
+	// committed then: they close cleanly.
+	for _, t := range a.unparkUnless(nil) {
+		if err := t.close(true); err != nil {
+			a.logger.Warn("close task", "task", t.id.String(), "error", err)
+		}
+		a.unregisterTask(t)
+	}
 	if g != nil {
 		g.close(a.Err() == nil)
 	}
@@ -391,6 +402,40 @@ func (a *Application) registerTask(t *task) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.tasks[t.id] = t
+}
+
+// park keeps suspended tasks between group generations.
+func (a *Application) park(tasks []*task) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, t := range tasks {
+		a.parked[t.id] = t
+	}
+}
+
+// unpark takes a suspended task out of the pool, or returns nil.
+func (a *Application) unpark(id streamlib.TaskID) *task {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t := a.parked[id]
+	delete(a.parked, id)
+	return t
+}
+
+// unparkUnless takes out of the pool the suspended tasks that are not in
+// keep, for the caller to close.
+func (a *Application) unparkUnless(keep []streamlib.TaskID) []*task {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []*task
+	for id, t := range a.parked {
+		if !slices.Contains(keep, id) {
+			out = append(out, t)
+			delete(a.parked, id)
+		}
+	}
+	slices.SortFunc(out, func(x, y *task) int { return compareTaskIDs(x.id, y.id) })
+	return out
 }
 
 // unregisterTask forgets a closed task; its counters go to the totals.

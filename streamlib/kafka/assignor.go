@@ -29,13 +29,15 @@ type subscription struct {
 	State    []string `json:"state,omitempty"`
 }
 
-// assignment is what the leader tells each member: its tasks, and which
-// application server runs every task of the group, so that any instance
-// can answer "who holds this key".
+// assignment is what the leader tells each member: its tasks, the tasks
+// of its whole instance (so the goroutines of one instance can hand tasks
+// to each other), and which application server runs every task of the
+// group, so that any instance can answer "who holds this key".
 type assignment struct {
-	Version int                 `json:"v"`
-	Tasks   []string            `json:"tasks"`
-	Hosts   map[string][]string `json:"hosts,omitempty"`
+	Version  int                 `json:"v"`
+	Tasks    []string            `json:"tasks"`
+	Instance []string            `json:"instance,omitempty"`
+	Hosts    map[string][]string `json:"hosts,omitempty"`
 }
 
 // parseTaskID reads "1_3".
@@ -133,7 +135,10 @@ func (a *assignor) Plan(members map[string]sarama.ConsumerGroupMemberMetadata, t
 			}
 		}
 	}
+	byInstance := map[string][]string{}
 	for _, m := range ms {
+		byInstance[m.sub.Instance] = append(byInstance[m.sub.Instance], taskStrings(byMember[m.id])...)
+		slices.Sort(byInstance[m.sub.Instance])
 		if m.sub.Server != "" {
 			hosts[m.sub.Server] = append(hosts[m.sub.Server], taskStrings(byMember[m.id])...)
 			slices.Sort(hosts[m.sub.Server])
@@ -143,7 +148,7 @@ func (a *assignor) Plan(members map[string]sarama.ConsumerGroupMemberMetadata, t
 	for _, m := range ms {
 		own := taskStrings(byMember[m.id])
 		slices.Sort(own)
-		last[m.id] = assignment{Version: 1, Tasks: own, Hosts: hosts}
+		last[m.id] = assignment{Version: 1, Tasks: own, Instance: byInstance[m.sub.Instance], Hosts: hosts}
 	}
 	a.mu.Lock()
 	a.last = last

@@ -41,15 +41,21 @@ func TestWordCount(t *testing.T) {
 		t.Run(g.String()+"/2 goroutines", func(t *testing.T) {
 			scenarioWordCount(t, embeddedBroker(t), g, 2)
 		})
+		t.Run(g.String()+"/2 goroutines/persistent", func(t *testing.T) {
+			scenarioWordCount(t, embeddedBroker(t), g, 2, streamlib.Persistent())
+		})
 	}
 }
 
 func TestTwoInstancesShareAndHandOverTasks(t *testing.T) {
 	for _, g := range []kafka.Guarantee{kafka.AtLeastOnce, kafka.ExactlyOnce} {
 		t.Run(g.String(), func(t *testing.T) {
-			scenarioTwoInstances(t, embeddedBroker(t), g)
+			scenarioTwoInstances(t, embeddedBroker(t), g, 1)
 		})
 	}
+	t.Run("exactly-once/2 goroutines/persistent", func(t *testing.T) {
+		scenarioTwoInstances(t, embeddedBroker(t), kafka.ExactlyOnce, 2, streamlib.Persistent())
+	})
 }
 
 func TestFailOnceThenRestart(t *testing.T) {

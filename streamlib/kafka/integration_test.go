@@ -29,14 +29,18 @@ func TestRealWordCount(t *testing.T) {
 	for _, g := range guarantees {
 		t.Run(g.String(), func(t *testing.T) { scenarioWordCount(t, b, g, 1) })
 		t.Run(g.String()+"/2 goroutines", func(t *testing.T) { scenarioWordCount(t, b, g, 2) })
+		t.Run(g.String()+"/2 goroutines/persistent", func(t *testing.T) { scenarioWordCount(t, b, g, 2, streamlib.Persistent()) })
 	}
 }
 
 func TestRealTwoInstancesShareAndHandOverTasks(t *testing.T) {
 	b := realBroker(t)
 	for _, g := range guarantees {
-		t.Run(g.String(), func(t *testing.T) { scenarioTwoInstances(t, b, g) })
+		t.Run(g.String(), func(t *testing.T) { scenarioTwoInstances(t, b, g, 1) })
 	}
+	t.Run("exactly-once/2 goroutines/persistent", func(t *testing.T) {
+		scenarioTwoInstances(t, b, kafka.ExactlyOnce, 2, streamlib.Persistent())
+	})
 }
 
 func TestRealFailOnceThenRestart(t *testing.T) {

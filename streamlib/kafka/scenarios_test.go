@@ -57,7 +57,11 @@ func lines(n int, words ...string) ([]kv, map[string]int64) {
 
 // scenarioWordCount produces lines, runs the application and reads the
 // final count of every word.
-func scenarioWordCount(t *testing.T, b broker, guarantee kafka.Guarantee, goroutines int) {
+//
+// With several goroutines the first to join the group usually takes every
+// task, then hands half of them to the next: with opts
+// streamlib.Persistent() that moves open Pebble stores between goroutines.
+func scenarioWordCount(t *testing.T, b broker, guarantee kafka.Guarantee, goroutines int, opts ...streamlib.Option) {
 	in, out := b.topic(t, "lines", 3), b.topic(t, "counts", 3)
 	cfg := b.config(t, kafkatest.UniqueName(t, "wordcount"))
 	cfg.Guarantee = guarantee
@@ -65,7 +69,7 @@ func scenarioWordCount(t *testing.T, b broker, guarantee kafka.Guarantee, gorout
 	records, want := lines(300, "kafka", "streams", "go", "sarama", "table", "stream", "join")
 	produce(t, b.addrs, in, records...)
 
-	app := start(t, wordCount(t, in, out), cfg)
+	app := start(t, wordCount(t, in, out, opts...), cfg)
 	isolation := sarama.ReadUncommitted
 	if guarantee == kafka.ExactlyOnce {
 		isolation = sarama.ReadCommitted
@@ -155,7 +159,11 @@ func addCounts(dst map[string]int64, src map[string]int64) {
 // tasks; a count held by one is read through the other's HTTP helper;
 // when one closes, the other takes its tasks over, restores their stores
 // from the changelog, and the counts stay exact.
-func scenarioTwoInstances(t *testing.T, b broker, guarantee kafka.Guarantee) {
+//
+// goroutines and opts (streamlib.Persistent) vary the shape: with several
+// goroutines and persistent stores, tasks move between the goroutines of
+// one instance too, and a store must be handed over, not opened twice.
+func scenarioTwoInstances(t *testing.T, b broker, guarantee kafka.Guarantee, goroutines int, opts ...streamlib.Option) {
 	in, out := b.topic(t, "lines", 4), b.topic(t, "counts", 4)
 	appID := kafkatest.UniqueName(t, "wordcount")
 	vocabulary := []string{"kafka", "streams", "go", "sarama", "table", "stream", "join", "window", "store", "task"}
@@ -182,9 +190,10 @@ func scenarioTwoInstances(t *testing.T, b broker, guarantee kafka.Guarantee) {
 		qs := newQueryServer(t)
 		cfg := b.config(t, appID)
 		cfg.Guarantee = guarantee
+		cfg.Goroutines = goroutines
 		cfg.ApplicationServer = qs.addr
 		cfg.QueryClient = noKeepAlive()
-		app := start(t, wordCount(t, in, out), cfg)
+		app := start(t, wordCount(t, in, out, opts...), cfg)
 		qs.mux.Handle("GET /counts/{word}", kafka.KeyValueHandler[string, int64](app, "counts", serde.String(),
 			func(r *http.Request) (string, error) { return r.PathValue("word"), nil }))
 		return app, qs

@@ -381,6 +381,16 @@ func (t *task) checkpoint() error {
 	return t.setCheckpoints(func(c *changelog) int64 { return positions[c] })
 }
 
+// adopt makes th the goroutine running the task: its producer writes the
+// task's output from now on.
+func (t *task) adopt(th *thread) {
+	if t.th == th {
+		return
+	}
+	t.th = th
+	t.logger = th.logger.With("task", t.id.String())
+}
+
 // resume prepares a suspended task to process again.
 func (t *task) resume() error { return t.markInUse() }
 

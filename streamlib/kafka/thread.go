@@ -33,11 +33,17 @@ type thread struct {
 	prod   *producer
 	topics []string
 
-	mu         sync.Mutex // guards assigned and generation, set by the assignor
+	mu         sync.Mutex // guards the assignment, set by the assignor
 	assigned   []streamlib.TaskID
+	instance   []streamlib.TaskID // tasks of every goroutine of this instance
 	generation int32
 
+	// tasks are the tasks of the current generation; between generations
+	// they wait in the application's pool of suspended tasks, from which
+	// any goroutine of this instance may take them. owned lists them for
+	// the next join.
 	tasks   map[streamlib.TaskID]*task
+	owned   []streamlib.TaskID
 	current *session
 	fatal   error
 	// commitFailed is set when a transaction could not be committed: the
@@ -99,9 +105,7 @@ func newThread(app *Application, id int) (*thread, error) {
 func (th *thread) subscription() subscription {
 	sub := subscription{Version: 1, Instance: th.app.cfg.InstanceID, Server: th.app.cfg.ApplicationServer, Thread: th.id}
 	// Called by sarama on this thread's goroutine, between sessions.
-	for id := range th.tasks {
-		sub.Owned = append(sub.Owned, id.String())
-	}
+	sub.Owned = taskStrings(th.owned)
 	slices.Sort(sub.Owned)
 	sub.State = tasksWithState(th.app.appDir)
 	return sub
@@ -112,7 +116,7 @@ func (th *thread) onAssign(a assignment, generation int32) {
 	ids := taskIDs(a.Tasks)
 	slices.SortFunc(ids, compareTaskIDs)
 	th.mu.Lock()
-	th.assigned, th.generation = ids, generation
+	th.assigned, th.instance, th.generation = ids, taskIDs(a.Instance), generation
 	th.mu.Unlock()
 	th.app.setHosts(a.Hosts, generation)
 }
@@ -216,24 +220,26 @@ func (th *thread) Setup(sess sarama.ConsumerGroupSession) error {
 	th.app.threadState(th.id, false)
 	th.app.rebalances.Add(1)
 	th.mu.Lock()
-	assigned, gen := th.assigned, th.generation
+	assigned, instance, gen := th.assigned, th.instance, th.generation
 	th.mu.Unlock()
 	if gen != sess.GenerationID() {
 		return fmt.Errorf("goroutine %d: assignment of generation %d, session of generation %d", th.id, gen, sess.GenerationID())
 	}
-	keep := map[streamlib.TaskID]bool{}
-	for _, id := range assigned {
-		keep[id] = true
-	}
-	for _, id := range slices.SortedFunc(maps.Keys(th.tasks), compareTaskIDs) {
-		if !keep[id] {
-			th.closeTask(th.tasks[id], true)
-		}
+	th.owned = assigned
+	// Suspended tasks that no goroutine of this instance runs any more are
+	// closed; those that one does wait for it in the pool.
+	for _, t := range th.app.unparkUnless(instance) {
+		th.closeTask(t, true)
 	}
 	var active []*task
 	for _, id := range assigned {
 		t, ok := th.tasks[id]
-		if ok {
+		if !ok {
+			t = th.app.unpark(id)
+		}
+		if t != nil {
+			t.adopt(th)
+			th.tasks[id] = t
 			if err := t.resume(); err != nil {
 				return th.fail(err)
 			}
@@ -304,6 +310,7 @@ func (th *thread) Cleanup(sarama.ConsumerGroupSession) error {
 	s := th.current
 	th.current = nil
 	if s == nil {
+		th.park() // a restore was interrupted: nothing ran, nothing to commit
 		return nil
 	}
 	<-s.done
@@ -325,5 +332,14 @@ func (th *thread) Cleanup(sarama.ConsumerGroupSession) error {
 			return th.fail(err)
 		}
 	}
+	th.park()
 	return nil
+}
+
+// park hands the thread's tasks to the application's pool of suspended
+// tasks, where the goroutine of this instance they are assigned to next
+// (this one or another) finds them.
+func (th *thread) park() {
+	th.app.park(slices.Collect(maps.Values(th.tasks)))
+	clear(th.tasks)
 }
