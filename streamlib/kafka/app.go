@@ -27,6 +27,10 @@ var (
 	ErrStarted = errors.New("kafka: application already started")
 )
 
+// purgeInterval is how often committed records of repartition topics are
+// deleted, as Kafka Streams' default repartition.purge.interval.ms.
+const purgeInterval = 30 * time.Second
+
 // shutdownGrace bounds the graceful part of a shutdown: after it, records
 // still waiting to be sent are abandoned and stores are closed.
 const shutdownGrace = 30 * time.Second
@@ -45,6 +49,10 @@ type Application struct {
 	client sarama.Client
 	admin  sarama.ClusterAdmin
 	plan   *topicPlan
+
+	// purgeEvery is how often a goroutine deletes committed records of
+	// repartition topics (purgeInterval).
+	purgeEvery time.Duration
 
 	procCtx    context.Context
 	procCancel context.CancelFunc
@@ -78,19 +86,20 @@ func New(topo *streamlib.Topology, cfg Config) (*Application, error) {
 		return nil, err
 	}
 	a := &Application{
-		topo:      topo,
-		cfg:       cfg,
-		sc:        cfg.saramaConfig(),
-		logger:    cfg.Logger.With("application", cfg.ApplicationID),
-		appDir:    filepath.Join(cfg.StateDir, cfg.ApplicationID),
-		subStores: map[int][]string{},
-		done:      make(chan struct{}),
-		changed:   make(chan struct{}),
-		running:   map[int]bool{},
-		tasks:     map[streamlib.TaskID]*task{},
-		parked:    map[streamlib.TaskID]*task{},
-		retired:   TaskMetrics{Dropped: map[string]int64{}},
-		hosts:     map[streamlib.TaskID]string{},
+		topo:       topo,
+		cfg:        cfg,
+		sc:         cfg.saramaConfig(),
+		logger:     cfg.Logger.With("application", cfg.ApplicationID),
+		appDir:     filepath.Join(cfg.StateDir, cfg.ApplicationID),
+		subStores:  map[int][]string{},
+		done:       make(chan struct{}),
+		changed:    make(chan struct{}),
+		running:    map[int]bool{},
+		tasks:      map[streamlib.TaskID]*task{},
+		parked:     map[streamlib.TaskID]*task{},
+		retired:    TaskMetrics{Dropped: map[string]int64{}},
+		hosts:      map[streamlib.TaskID]string{},
+		purgeEvery: purgeInterval,
 	}
 	for _, st := range topo.Subtopologies() {
 		if !st.Global {

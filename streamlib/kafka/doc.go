@@ -40,6 +40,9 @@
 //	<application id>-<name>-repartition   as many partitions as the topics feeding it
 //	<application id>-<store>-changelog    compacted, one partition per task of the store
 //
+// Records of repartition topics are deleted once committed (every 30 s),
+// since nothing reads them again.
+//
 // Records with a key go to the partition PartitionForKey picks:
 // murmur2 of the serialized key, as the Java client's default partitioner
 // does. Producers writing the application's input topics should use the

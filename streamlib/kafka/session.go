@@ -165,5 +165,35 @@ func (s *session) commit() error {
 		s.sess.Commit()
 	}
 	app.commits.Add(1)
+	s.purge()
 	return nil
+}
+
+// purge deletes the records of repartition topics this goroutine's tasks
+// have committed: nothing reads them again, and without purging the topics
+// would keep every record for their retention time. It runs at most every
+// Application.purgeEvery; failures are only logged, the next purge covers
+// them.
+func (s *session) purge() {
+	app := s.th.app
+	if time.Since(s.th.lastPurge) < app.purgeEvery {
+		return
+	}
+	s.th.lastPurge = time.Now()
+	upTo := map[string]map[int32]int64{}
+	for _, t := range s.tasks {
+		for k, off := range t.offsets() {
+			if app.plan.repartition[k.topic] {
+				if upTo[k.topic] == nil {
+					upTo[k.topic] = map[int32]int64{}
+				}
+				upTo[k.topic][k.partition] = off
+			}
+		}
+	}
+	for topic, parts := range upTo {
+		if err := app.admin.DeleteRecords(topic, parts); err != nil {
+			s.th.logger.Warn("purge repartition topic", "topic", topic, "error", err)
+		}
+	}
 }

@@ -51,6 +51,7 @@ type thread struct {
 	// only retry for as long again. The broker aborts the transaction
 	// itself (timeout, or the next producer with this transactional ID).
 	commitFailed bool
+	lastPurge    time.Time
 }
 
 func newThread(app *Application, id int) (*thread, error) {

@@ -47,13 +47,14 @@ type internalSpec struct {
 // topicPlan is what Start works out from the topology and the cluster:
 // every topic's partition count, the tasks, and where stores live.
 type topicPlan struct {
-	partitions map[string]int32 // physical topic → partitions
-	subs       []subPlan
-	bySub      map[int]*subPlan
-	sourceSub  map[string]int // physical source topic → sub-topology
-	storeSub   map[string]int // store → sub-topology (non-global stores)
-	internal   []internalSpec
-	global     []string // global topics
+	partitions  map[string]int32 // physical topic → partitions
+	subs        []subPlan
+	bySub       map[int]*subPlan
+	sourceSub   map[string]int // physical source topic → sub-topology
+	storeSub    map[string]int // store → sub-topology (non-global stores)
+	internal    []internalSpec
+	global      []string        // global topics
+	repartition map[string]bool // physical repartition topics
 }
 
 // physical returns the physical names of logical topics.
@@ -70,10 +71,11 @@ func physical(topo *streamlib.Topology, appID string, logical []string) []string
 // rules are tested without a cluster.
 func planTopics(topo *streamlib.Topology, appID string, existing map[string]int32) (*topicPlan, error) {
 	p := &topicPlan{
-		partitions: map[string]int32{},
-		bySub:      map[int]*subPlan{},
-		sourceSub:  map[string]int{},
-		storeSub:   map[string]int{},
+		partitions:  map[string]int32{},
+		bySub:       map[int]*subPlan{},
+		sourceSub:   map[string]int{},
+		storeSub:    map[string]int{},
+		repartition: map[string]bool{},
 	}
 	subs := topo.Subtopologies()
 	internal := map[string]streamlib.InternalTopic{} // by physical name
@@ -180,6 +182,9 @@ func planTopics(topo *streamlib.Topology, appID string, existing map[string]int3
 			mismatched = append(mismatched, fmt.Sprintf("%s has %d partitions, the topology needs %d", name, n, want))
 		}
 		p.internal = append(p.internal, internalSpec{name: name, kind: it.Kind, partitions: want, config: it.Config})
+		if it.Kind == streamlib.RepartitionTopic {
+			p.repartition[name] = true
+		}
 	}
 	if len(mismatched) > 0 {
 		slices.Sort(mismatched)
