@@ -216,22 +216,10 @@ func (a *Application) run(runCtx context.Context) {
 				}
 			})
 		}
-		for i := range a.cfg.Goroutines {
-			th, err := newThread(a, i)
-			if err != nil {
-				a.fail(fmt.Errorf("kafka: %w", err))
-				break
-			}
-			a.mu.Lock()
-			a.threads = append(a.threads, th)
-			a.running[i] = false
-			a.mu.Unlock()
-			wg.Go(th.drainErrors)
-			wg.Go(func() {
-				if err := th.run(runCtx); err != nil {
-					a.fail(err)
-				}
-			})
+		if len(a.plan.subs) == 0 {
+			a.setState(Running) // only global tables: nothing to consume as a group
+		} else {
+			a.startThreads(runCtx, &wg)
 		}
 	}
 	<-runCtx.Done()
@@ -263,6 +251,27 @@ func (a *Application) run(runCtx context.Context) {
 	} else {
 		a.setState(NotRunning)
 		a.logger.Info("application stopped")
+	}
+}
+
+// startThreads starts the processing goroutines, each a group member.
+func (a *Application) startThreads(runCtx context.Context, wg *sync.WaitGroup) {
+	for i := range a.cfg.Goroutines {
+		th, err := newThread(a, i)
+		if err != nil {
+			a.fail(fmt.Errorf("kafka: %w", err))
+			return
+		}
+		a.mu.Lock()
+		a.threads = append(a.threads, th)
+		a.running[i] = false
+		a.mu.Unlock()
+		wg.Go(th.drainErrors)
+		wg.Go(func() {
+			if err := th.run(runCtx); err != nil {
+				a.fail(err)
+			}
+		})
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/streamworkshop/workshop/streamlib"
 	"github.com/streamworkshop/workshop/streamlib/embedded"
 	"github.com/streamworkshop/workshop/streamlib/kafka"
+	"github.com/streamworkshop/workshop/streamlib/serde"
 )
 
 func TestMain(m *testing.M) {
@@ -180,4 +181,25 @@ func TestWindowStoreQuery(t *testing.T) {
 
 func TestProductionError(t *testing.T) {
 	scenarioProductionError(t, embeddedBroker(t))
+}
+
+// TestOnlyGlobalTables runs a topology that has nothing but a global
+// table: no tasks, no group; it runs once the table is read.
+func TestOnlyGlobalTables(t *testing.T) {
+	b := embeddedBroker(t)
+	topic := b.topic(t, "products", 2)
+	produce(t, b.addrs, topic, kv{"p1", "jumper"}, kv{"p2", "underpants"})
+	bld := streamlib.NewBuilder()
+	streamlib.GlobalTable(bld, topic, serde.String(), serde.String(), streamlib.Materialized("products"))
+	topo, err := bld.Build()
+	require.NoError(t, err)
+	app := start(t, topo, b.config(t, kafkatest.UniqueName(t, "global-only")))
+	waitRunning(t, app)
+	products, err := kafka.KeyValueStore[string, string](app, "products")
+	require.NoError(t, err)
+	v, ok, err := products.Get("p2")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "underpants", v)
+	closeApp(t, app)
 }

@@ -22,8 +22,9 @@ import (
 // Its goroutine runs sarama's Consume loop, which calls Setup, then
 // ConsumeClaim per partition on goroutines of sarama's, then Cleanup, once
 // per group generation. Setup starts a session loop that processes the
-// records the claims hand over; Cleanup waits for it. tasks, assigned and
-// generation belong to whichever of these runs; they never run at once.
+// records the claims hand over; Cleanup waits for it. tasks, owned,
+// current and fatal belong to whichever of these runs (they never run at
+// once); the assignment comes from the assignor, under mu.
 type thread struct {
 	app    *Application
 	id     int
