@@ -25,7 +25,8 @@ type FailureContext struct {
 // Produce writes r through the task's producer: inside the running
 // transaction under ExactlyOnce, acknowledged before the next offset commit
 // under AtLeastOnce. A record without a partitioner goes to the partition
-// of its key.
+// of its key. For records of global tables, which are read outside any
+// transaction, Produce waits until the brokers acknowledged r.
 func (fc FailureContext) Produce(ctx context.Context, r streamlib.OutgoingRecord) error {
 	if fc.produce == nil {
 		return errors.New("kafka: no producer in this failure context")
@@ -70,9 +71,9 @@ const (
 // DeadLetterTopic returns a handler that writes each poison pill, key and
 // value bytes unchanged, to topic (which must exist), with headers naming
 // the error and the record's origin (HeaderError and the others), then
-// skips it. Under ExactlyOnce the dead letter is part of the transaction
-// that moves the input offset past the pill. If the write fails, the
-// application stops.
+// skips it. Under ExactlyOnce the dead letter of a task's record is part
+// of the transaction that moves the input offset past the pill. If the
+// write fails, the application stops.
 func DeadLetterTopic(topic string) DeserializationHandler {
 	return func(ctx context.Context, fc FailureContext, raw *streamlib.RawRecord, err error) streamlib.DeserializationAction {
 		headers := raw.Headers.

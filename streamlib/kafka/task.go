@@ -387,8 +387,10 @@ func (t *task) adopt(th *thread) {
 	if t.th == th {
 		return
 	}
+	t.mu.Lock()
 	t.th = th
 	t.logger = th.logger.With("task", t.id.String())
+	t.mu.Unlock()
 }
 
 // resume prepares a suspended task to process again.
