@@ -58,6 +58,13 @@ func newProducer(cfg Config, meta sarama.Client, txnID string, logger *slog.Logg
 	}
 	if txnID != "" {
 		sc.Producer.Transaction.ID = txnID
+		// A transaction left open by a crashed instance holds back every
+		// read_committed reader of its partitions until the broker aborts
+		// it; like Kafka Streams, give up after 10 s instead of sarama's
+		// minute (unless the Sarama hook chose a timeout).
+		if sc.Producer.Transaction.Timeout == sarama.NewConfig().Producer.Transaction.Timeout {
+			sc.Producer.Transaction.Timeout = transactionTimeout
+		}
 	}
 	ap, err := sarama.NewAsyncProducer(cfg.BootstrapServers, sc)
 	if err != nil {
@@ -75,6 +82,10 @@ func newProducer(cfg Config, meta sarama.Client, txnID string, logger *slog.Logg
 	go p.drain()
 	return p, nil
 }
+
+// transactionTimeout is the transaction timeout of the application's
+// transactional producers.
+const transactionTimeout = 10 * time.Second
 
 // retryBackoff is sarama's producer backoff with no pause for records on
 // their first attempt. sarama pauses after every record it cannot route to
