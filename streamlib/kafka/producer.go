@@ -61,9 +61,10 @@ func newProducer(cfg Config, meta sarama.Client, txnID string, logger *slog.Logg
 		// A transaction left open by a crashed instance holds back every
 		// read_committed reader of its partitions until the broker aborts
 		// it; like Kafka Streams, give up after 10 s instead of sarama's
-		// minute (unless the Sarama hook chose a timeout).
+		// minute (unless the Sarama hook chose a timeout), but leave a
+		// transaction time for its commit interval.
 		if sc.Producer.Transaction.Timeout == sarama.NewConfig().Producer.Transaction.Timeout {
-			sc.Producer.Transaction.Timeout = transactionTimeout
+			sc.Producer.Transaction.Timeout = min(max(transactionTimeout, 2*cfg.CommitInterval), maxTransactionTimeout)
 		}
 	}
 	ap, err := sarama.NewAsyncProducer(cfg.BootstrapServers, sc)
@@ -83,9 +84,13 @@ func newProducer(cfg Config, meta sarama.Client, txnID string, logger *slog.Logg
 	return p, nil
 }
 
-// transactionTimeout is the transaction timeout of the application's
-// transactional producers.
-const transactionTimeout = 10 * time.Second
+// transactionTimeout is the shortest transaction timeout of the
+// application's transactional producers; maxTransactionTimeout is the
+// brokers' default limit (transaction.max.timeout.ms).
+const (
+	transactionTimeout    = 10 * time.Second
+	maxTransactionTimeout = 15 * time.Minute
+)
 
 // retryBackoff is sarama's producer backoff with no pause for records on
 // their first attempt. sarama pauses after every record it cannot route to
