@@ -1,0 +1,88 @@
+package orders
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/streamworkshop/workshop/domain"
+	"github.com/streamworkshop/workshop/streamlib/kafka"
+)
+
+// DefaultGetTimeout is how long a GET waits when it names no ?timeout=.
+const DefaultGetTimeout = 10 * time.Second
+
+// Reader is the read side of the orders service: GET /v1/orders/{id} and
+// GET /v1/orders/{id}/validated, answered from the materialized store named
+// Store of App. A key another instance owns is forwarded to it by the
+// runtime (kafka.Application.ServeKey). Waiting is long-polling on Waiters,
+// which the code that materializes the store must Notify.
+type Reader struct {
+	App     *kafka.Application
+	Store   string
+	Waiters *Waiters
+}
+
+// Register adds the GET routes to mux.
+func (rd *Reader) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+Path+"/{id}", func(w http.ResponseWriter, r *http.Request) {
+		rd.serve(w, r, func(domain.Order) bool { return true })
+	})
+	mux.HandleFunc("GET "+Path+"/{id}/validated", func(w http.ResponseWriter, r *http.Request) {
+		rd.serve(w, r, func(o domain.Order) bool { return o.State == domain.Validated || o.State == domain.Failed })
+	})
+}
+
+func (rd *Reader) serve(w http.ResponseWriter, r *http.Request, accept func(domain.Order) bool) {
+	id := r.PathValue("id")
+	timeout := DefaultGetTimeout
+	if s := r.URL.Query().Get("timeout"); s != "" {
+		d, err := parseTimeout(s)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		timeout = d
+	}
+	key, err := domain.OrdersTopic().KeySerde().Serialize(id)
+	if err != nil {
+		http.Error(w, fmt.Sprintf("order id %q: %v", id, err), http.StatusBadRequest)
+		return
+	}
+	rd.App.ServeKey(w, r, rd.Store, key, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		o, err := rd.Waiters.Wait(ctx, id, accept, func() (domain.Order, bool, error) {
+			st, err := kafka.KeyValueStore[string, domain.Order](rd.App, rd.Store)
+			if err != nil {
+				return domain.Order{}, false, err
+			}
+			return st.Get(id)
+		})
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			http.Error(w, fmt.Sprintf("order %s: not in the requested state after %v", id, timeout), http.StatusGatewayTimeout)
+		case err != nil:
+			http.Error(w, fmt.Sprintf("order %s: %v", id, err), http.StatusServiceUnavailable)
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(o)
+		}
+	}))
+}
+
+// parseTimeout reads ?timeout= as a Go duration ("2s") or as milliseconds
+// ("2000", as the original service took it).
+func parseTimeout(s string) (time.Duration, error) {
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d, nil
+	}
+	var ms int64
+	if _, err := fmt.Sscanf(s, "%d", &ms); err != nil || ms <= 0 {
+		return 0, fmt.Errorf("timeout %q: want a positive duration such as 2s or milliseconds", s)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
+}
