@@ -19,4 +19,22 @@
 //	curl -i -d '{"customerId":2,"product":"JUMPERS","quantity":1,"price":10}' localhost:8080/v1/orders
 //
 // and gets 201 with Location: /v1/orders/{id}.
+//
+// Its read side answers GET /v1/orders/{id} and GET /v1/orders/{id}/validated
+// (?timeout=, default 10s) from the orders topic materialized in a store of
+// a streamlib application. AddReadSide adds that table to a topology and
+// hands each new state to a Waiters; Reader serves the GETs, waiting on the
+// Waiters until the order is there (or VALIDATED/FAILED), and lets the
+// runtime forward a key another instance owns:
+//
+//	var ws orders.Waiters
+//	b := streamlib.NewBuilder()
+//	orders.AddReadSide(b, &ws)
+//	topo, _ := b.Build()
+//	app, _ := kafka.New(topo, kafka.Config{ /* ..., ApplicationServer: "host:8080" */ })
+//	rd := &orders.Reader{App: app, Store: orders.StoreName, Waiters: &ws}
+//	rd.Register(mux)
+//
+// Every waiter of an id gets its answer, and one that times out (504) is
+// removed at once.
 package orders
