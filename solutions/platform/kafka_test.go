@@ -1,0 +1,31 @@
+package platform_test
+
+import (
+	"flag"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/streamworkshop/workshop/solutions/platform"
+	"github.com/streamworkshop/workshop/streamlib/kafka"
+)
+
+func TestKafkaFlagsTakeDefaultsFromEnv(t *testing.T) {
+	t.Setenv("KAFKA_BOOTSTRAP_SERVERS", "a:1, b:2")
+	t.Setenv("KAFKA_SASL_USER", "u")
+	var k platform.Kafka
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	k.Register(fs)
+	require.NoError(t, fs.Parse(nil))
+	var c kafka.Config
+	k.Apply(&c)
+	require.Equal(t, []string{"a:1", "b:2"}, c.BootstrapServers)
+	require.NotNil(t, c.SASL)
+	require.Equal(t, "u", c.SASL.User)
+	require.Nil(t, c.TLS)
+
+	require.NoError(t, fs.Parse([]string{"--bootstrap-servers=c:3", "--kafka-tls"}))
+	k.Apply(&c)
+	require.Equal(t, []string{"c:3"}, c.BootstrapServers)
+	require.NotNil(t, c.TLS)
+}
