@@ -71,8 +71,11 @@ func unfinished(topo *streamlib.Topology) string {
 		return ""
 	}
 	slices.Sort(todos)
-	return fmt.Sprintf("\n(The topology still holds the placeholder of TODO %s, which emits nothing: replace the notYet call with your code.)",
-		strings.Join(todos, " and TODO "))
+	if len(todos) == 1 {
+		return fmt.Sprintf("\n(The topology still holds the placeholder of TODO %s, which emits nothing: replace the notYet call with your code.)", todos[0])
+	}
+	return fmt.Sprintf("\n(The topology still holds the placeholders of TODOs %s, which emit nothing: replace the notYet calls with your code.)",
+		strings.Join(todos, " and "))
 }
 
 // outbox is an Emailer that keeps what it is given.
