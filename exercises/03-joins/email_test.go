@@ -38,7 +38,8 @@ func TestPaymentsByOrder(t *testing.T) {
 			msg = "TODO 3.1: the payments are still keyed by their own ids, so no payment can meet its order in a join. " +
 				"Give each payment the key Payment.OrderID."
 		}
-		t.Errorf("paymentsByOrder(payments %q for order 0, %q for order 12) wrote (-want +got):\n%s%s", payment0.ID, p7.ID, diff, msg)
+		t.Errorf("paymentsByOrder(payments %q for order 0, %q for order 12) wrote them under the keys %v, want [0 12]\n%s%s",
+			payment0.ID, p7.ID, keysOf(got), msg, details(diff, len(got)))
 	}
 }
 
@@ -109,8 +110,8 @@ func TestPayOrders(t *testing.T) {
 				got = append(got, kv.Value)
 			}
 			if diff := cmp.Diff(c.want, got); diff != "" {
-				t.Errorf("payOrders after %s: emails (-want +got):\n%sTODO 3.2: %s.%s",
-					strings.Join(steps, ", "), diff, c.rule, unfinished(topo))
+				t.Errorf("payOrders after %s wrote %s, want %s\nTODO 3.2: %s.%s%s",
+					strings.Join(steps, ", "), describeEmails(got), describeEmails(c.want), c.rule, unfinished(topo), details(diff, len(got)))
 			}
 		})
 	}
@@ -169,7 +170,8 @@ func TestWithCustomer(t *testing.T) {
 					msg = "the emails have no customer yet: join them with the customers global table, by the order's CustomerID, " +
 						"and set Email.Customer in the joiner"
 				}
-				t.Errorf("withCustomer(%s) wrote (-want +got):\n%sTODO 3.3: %s.", describeEmails(c.paid), diff, msg)
+				t.Errorf("withCustomer(%s) wrote %s, want %s\nTODO 3.3: %s.%s",
+					describeEmails(c.paid), describeEmails(got), describeEmails(c.want), msg, details(diff, len(got)))
 			}
 		})
 	}
@@ -229,7 +231,8 @@ func TestEnrich(t *testing.T) {
 			}
 			got := out.ReadValues()
 			if diff := cmp.Diff(c.want, got); diff != "" {
-				t.Errorf("enrich(orders %s) wrote (-want +got):\n%sTODO 3.4: %s.%s", strings.Join(ids, ", "), diff, c.rule, unfinished(topo))
+				t.Errorf("enrich(orders %s) wrote %s, want %s\nTODO 3.4: %s.%s%s",
+					strings.Join(ids, ", "), describeEnriched(got), describeEnriched(c.want), c.rule, unfinished(topo), details(diff, len(got)))
 			}
 		})
 	}
@@ -265,8 +268,8 @@ func TestEmailsPaidOrder(t *testing.T) {
 		case s.outbox.sent[0].Customer == (domain.Customer{}):
 			msg = "TODO 3.3: the email has no customer: join with the customers global table."
 		}
-		t.Fatalf("after customer 15 (Franz Kafka), order 0 of customer 15 and, 10 s later, its payment %s, the Emailer got (-want +got):\n%s%s",
-			payment0.ID, diff, msg)
+		t.Fatalf("after customer 15 (Franz Kafka), order 0 of customer 15 and, 10 s later, its payment %s, the Emailer got %s, want %s\n%s%s",
+			payment0.ID, describeEmails(s.outbox.sent), describeEmails(want), msg, details(diff, len(s.outbox.sent)))
 	}
 
 	// The order comes back VALIDATED a moment later: the customer already
@@ -289,8 +292,9 @@ func TestNoEmailForLatePayment(t *testing.T) {
 
 	want := []Email{{Order: order("1", 15), Payment: payment("1"), Customer: franz}}
 	if diff := cmp.Diff(want, s.outbox.sent); diff != "" {
-		t.Errorf("order 1 paid 30 s after it was placed, order 2 paid 2 minutes after: the Emailer got (-want +got):\n%s"+
-			"TODO 3.2: an order and a payment join only within PaymentWindow (1 minute) of each other.%s", diff, unfinished(s.topo))
+		t.Errorf("order 1 paid 30 s after it was placed, order 2 paid 2 minutes after: the Emailer got %s, want %s\n"+
+			"TODO 3.2: an order and a payment join only within PaymentWindow (1 minute) of each other.%s%s",
+			describeEmails(s.outbox.sent), describeEmails(want), unfinished(s.topo), details(diff, len(s.outbox.sent)))
 	}
 }
 
@@ -305,9 +309,9 @@ func TestNoEmailForUnknownCustomer(t *testing.T) {
 
 	want := []Email{{Order: order("2", 15), Payment: payment("2"), Customer: franz}}
 	if diff := cmp.Diff(want, s.outbox.sent); diff != "" {
-		t.Errorf("orders 1 (of customer 99, whom nobody knows) and 2 (of customer 15), both paid: the Emailer got (-want +got):\n%s"+
-			"TODO 3.3: only orders of known customers are emailed: an inner join with the customers global table drops the others.%s",
-			diff, unfinished(s.topo))
+		t.Errorf("orders 1 (of customer 99, whom nobody knows) and 2 (of customer 15), both paid: the Emailer got %s, want %s\n"+
+			"TODO 3.3: only orders of known customers are emailed: an inner join with the customers global table drops the others.%s%s",
+			describeEmails(s.outbox.sent), describeEmails(want), unfinished(s.topo), details(diff, len(s.outbox.sent)))
 	}
 }
 
@@ -349,7 +353,7 @@ func TestLevelTopics(t *testing.T) {
 		if len(got[domain.OrdersEnrichedTopicName]) > 0 {
 			msg = "TODO 3.5: every order went to " + domain.OrdersEnrichedTopicName + ": name the topic after the customer's level."
 		}
-		t.Errorf("orders of customers of each level (and order 6 of unknown customer 0): the level topics hold (-want +got):\n%s%s%s",
-			diff, msg, unfinished(s.topo))
+		t.Errorf("orders of customers of each level (and order 6 of unknown customer 0): the topics hold %s, want %s\n%s%s%s",
+			describeTopics(got), describeTopics(want), msg, unfinished(s.topo), details(diff, len(got)))
 	}
 }

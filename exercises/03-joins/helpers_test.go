@@ -3,6 +3,7 @@ package email
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -122,12 +123,61 @@ func emailSerde() serde.Serde[Email] { return serde.JSON[Email]() }
 // describeEmails lists emails briefly, for failure messages.
 func describeEmails(es []Email) string {
 	if len(es) == 0 {
-		return "none"
+		return "no email"
 	}
 	var parts []string
 	for _, e := range es {
-		parts = append(parts, fmt.Sprintf("{order %q of customer %d, payment %q, customer %d %q}",
-			e.Order.ID, e.Order.CustomerID, e.Payment.ID, e.Customer.ID, e.Customer.LastName))
+		c := "no customer"
+		if e.Customer != (domain.Customer{}) {
+			c = fmt.Sprintf("customer %d %s %s", e.Customer.ID, e.Customer.FirstName, e.Customer.LastName)
+		}
+		parts = append(parts, fmt.Sprintf("{order %q of customer %d, payment %q, %s}", e.Order.ID, e.Order.CustomerID, e.Payment.ID, c))
 	}
-	return strings.Join(parts, ", ")
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// keysOf returns the keys of kvs, in order.
+func keysOf[K, V any](kvs []streamlib.KeyValue[K, V]) []K {
+	out := make([]K, len(kvs))
+	for i, kv := range kvs {
+		out[i] = kv.Key
+	}
+	return out
+}
+
+// describeEnriched lists enriched orders briefly, for failure messages.
+func describeEnriched(es []domain.OrderEnriched) string {
+	if len(es) == 0 {
+		return "no order"
+	}
+	var parts []string
+	for _, e := range es {
+		parts = append(parts, fmt.Sprintf("{order %q of customer %d, level %q}", e.ID, e.CustomerID, e.CustomerLevel))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// describeTopics lists the order ids on each topic, for failure messages.
+func describeTopics(topics map[string][]domain.OrderEnriched) string {
+	if len(topics) == 0 {
+		return "nothing"
+	}
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(topics)) {
+		var ids []string
+		for _, e := range topics[name] {
+			ids = append(ids, e.ID)
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s", name, strings.Join(ids, " ")))
+	}
+	return "{" + strings.Join(parts, "; ") + "}"
+}
+
+// details shows a diff of what came out, unless nothing came out: then the
+// want/got line has said it all.
+func details(diff string, got int) string {
+	if got == 0 {
+		return ""
+	}
+	return "\n(-want +got):\n" + diff
 }

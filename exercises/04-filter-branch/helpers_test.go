@@ -126,6 +126,9 @@ func (s *service) read() []verdict {
 
 // describeOrders lists orders briefly, for failure messages.
 func describeOrders(os []domain.Order, times []time.Duration) string {
+	if len(os) == 0 {
+		return "nothing"
+	}
 	var parts []string
 	for i, o := range os {
 		s := fmt.Sprintf("%s (customer %d, %d × %.2f", o.ID, o.CustomerID, o.Quantity, o.Price)
