@@ -35,7 +35,9 @@ func TestEmailService(t *testing.T) {
 	order := func(id string, customer int64) domain.Order {
 		return domain.Order{ID: id, CustomerID: customer, State: domain.Created, Product: domain.Underpants, Quantity: 3, Price: 5}
 	}
-	payment := func(id string) domain.Payment { return domain.Payment{ID: "Payment:" + id, OrderID: id, Ccy: "CZK", Amount: 15} }
+	payment := func(id string) domain.Payment {
+		return domain.Payment{ID: "Payment:" + id, OrderID: id, Ccy: "CZK", Amount: 15}
+	}
 
 	orders.PipeAt("0", order("0", 15), at(time.Second))
 	payments.PipeAt("Payment:0", payment("0"), at(11*time.Second))
