@@ -1,23 +1,3 @@
-// Package window defines the windows a stream can be grouped into, and the
-// windowed keys that aggregations over them produce.
-//
-// All times are milliseconds since the Unix epoch, the unit Kafka uses for
-// record timestamps. Sizes, gaps and grace periods are time.Duration.
-//
-// Four kinds of windows follow Kafka Streams:
-//
-//   - Tumbling: fixed size, no overlap. [0,5s), [5s,10s), ...
-//   - Hopping: fixed size, advancing by less than the size, so windows overlap
-//     and one record lands in several of them.
-//   - Sliding: a window of a fixed time difference that ends at (or starts just
-//     after) each record; both ends inclusive.
-//   - Session: per-key periods of activity separated by an inactivity gap;
-//     they grow and merge as records arrive.
-//
-// Every window definition states its grace period: how long after a window
-// ends late records are still accepted. There is no default; zero is a valid
-// and common choice. A window closes when stream time reaches end + grace;
-// records for a closed window are dropped and counted as late.
 package window
 
 import (
@@ -125,6 +105,9 @@ func (s SlidingWindows) Validate() error {
 	if s.Difference <= 0 {
 		return fmt.Errorf("sliding window difference %v must be positive: %w", s.Difference, ErrInvalid)
 	}
+	if s.Difference%time.Millisecond != 0 {
+		return fmt.Errorf("sliding window difference %v must be whole milliseconds: %w", s.Difference, ErrInvalid)
+	}
 	if s.Grace < 0 {
 		return fmt.Errorf("grace %v must not be negative: %w", s.Grace, ErrInvalid)
 	}
@@ -147,6 +130,9 @@ func Sessions(gap, grace time.Duration) SessionWindows {
 func (s SessionWindows) Validate() error {
 	if s.Gap <= 0 {
 		return fmt.Errorf("session gap %v must be positive: %w", s.Gap, ErrInvalid)
+	}
+	if s.Gap%time.Millisecond != 0 {
+		return fmt.Errorf("session gap %v must be whole milliseconds: %w", s.Gap, ErrInvalid)
 	}
 	if s.Grace < 0 {
 		return fmt.Errorf("grace %v must not be negative: %w", s.Grace, ErrInvalid)
