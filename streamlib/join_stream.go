@@ -142,8 +142,8 @@ func streamStreamJoin[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V
 	// only) keeps just the newest millisecond.
 	retention := max(size+w.Grace, time.Millisecond)
 	sopts := joinStoreOptions(o)
-	b.AddStore(joinWindowStore[K, V1]{store.NewWindow(names.thisStore, left.keySerde, left.valueSerde, retention, size, true, sopts...)})
-	b.AddStore(joinWindowStore[K, V2]{store.NewWindow(names.otherStore, right.keySerde, right.valueSerde, retention, size, true, sopts...)})
+	b.AddStore(store.NewWindow(names.thisStore, left.keySerde, left.valueSerde, retention, size, true, sopts...))
+	b.AddStore(store.NewWindow(names.otherStore, right.keySerde, right.valueSerde, retention, size, true, sopts...))
 	core := &streamJoinCore[K, V1, V2, VR]{
 		joiner: joiner, keySerde: left.keySerde, leftSerde: left.valueSerde, rightSerde: right.valueSerde,
 		beforeMs: w.Before.Milliseconds(), afterMs: w.After.Milliseconds(), graceMs: w.Grace.Milliseconds(),
@@ -185,25 +185,6 @@ func streamStreamJoin[K, V1, V2, VR any](left KStream[K, V1], right KStream[K, V
 	requireCopartitioned(b, left.n, right.n)
 	out.n = merge
 	return out
-}
-
-// joinWindowStore builds a join's window store so that it measures its
-// retention against the largest timestamp put into it rather than against
-// the task's stream time, as Kafka Streams' join stores do. With asymmetric
-// windows this matters: a left record may still meet a right record that is
-// far ahead of every other left record. Every other method is the window
-// builder's.
-type joinWindowStore[K, V any] struct{ *store.WindowBuilder[K, V] }
-
-// Build implements store.Builder.
-func (b joinWindowStore[K, V]) Build(ctx store.Context) (store.StateStore, error) {
-	return b.BuildWindow(ctx)
-}
-
-// BuildWindow builds the store with its types.
-func (b joinWindowStore[K, V]) BuildWindow(ctx store.Context) (store.WindowStore[K, V], error) {
-	ctx.StreamTime = nil
-	return b.WindowBuilder.BuildWindow(ctx)
 }
 
 // joinWindowSupplier makes the processor that keeps one side's records in

@@ -58,8 +58,13 @@ func WithoutLogging() Option { return func(o *options) { o.noLogging = true } }
 // changelog topic.
 func WithLogConfig(cfg map[string]string) Option { return func(o *options) { o.logConfig = cfg } }
 
-// WithRetention sets how long a window or session store keeps windows. It
-// must be at least window size + grace; the default is exactly that.
+// WithRetention sets how long a window or session store keeps windows,
+// measured back from the latest window start (session end) it holds. The
+// default is what closing needs, so that a window is forgotten about when
+// it closes: size + grace for time windows, 2 × difference + grace for
+// sliding windows, gap + grace for sessions. A longer retention keeps
+// closed windows queryable; a shorter one is raised to the default (where
+// Kafka Streams refuses the topology).
 func WithRetention(d time.Duration) Option { return func(o *options) { o.retention = d } }
 
 // WithTimestampExtractor sets how a source finds a record's event time.
@@ -79,9 +84,13 @@ func WithPartitioner(p Partitioner) Option { return func(o *options) { o.partiti
 func WithOffsetReset(reset string) Option { return func(o *options) { o.offsetReset = reset } }
 
 // EmitFinal makes a windowed aggregation emit one result per window, when
-// the window closes (stream time passes its end plus grace), instead of an
-// update per record: Kafka Streams' EmitStrategy.onWindowClose. Like every
-// closing, it waits for newer records; an idle stream emits nothing.
+// the window closes, instead of an update per record: Kafka Streams'
+// EmitStrategy.onWindowClose. A time window is final when stream time
+// reaches its end + grace; a sliding window when its end is before stream
+// time - grace, a session when its end is before stream time - gap - grace
+// (both ends of those windows are inclusive). Like every closing, it waits
+// for newer records; an idle stream emits nothing. The table stays
+// queryable under the aggregation's store name.
 func EmitFinal() Option { return func(o *options) { o.emitFinal = true } }
 
 // TimestampExtractor returns the event time of a raw record in milliseconds.

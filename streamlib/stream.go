@@ -3,6 +3,7 @@ package streamlib
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/streamworkshop/workshop/streamlib/serde"
 )
@@ -207,16 +208,15 @@ func repartitionThrough[K, V any](s KStream[K, V], base string, o options) KStre
 //		Default("below")
 //	above, below := branches["total-above"], branches["total-below"]
 //
-// Branch streams are named by the split's name followed by the branch name.
-// Tombstones go to the default branch, or are dropped without one.
+// As in Kafka Streams, the split node takes the name given with Named
+// (else KSTREAM-BRANCH-NNNNNNNNNN), and each branch is named by the
+// split's name followed by the branch name, or by its position (1, 2, ...;
+// 0 for the default branch) when the branch name is empty. Tombstones go to
+// the default branch, or are dropped without one.
 func (s KStream[K, V]) Split(opts ...Option) *Splitter[K, V] {
 	o := applyOptions(opts)
-	name := s.b.nextName("KSTREAM-BRANCH-")
-	prefix := o.name
-	if prefix == "" {
-		prefix = name + "-"
-	}
-	sp := &Splitter[K, V]{s: s, prefix: prefix}
+	name := s.b.name(o, "KSTREAM-BRANCH-")
+	sp := &Splitter[K, V]{s: s, prefix: name}
 	sp.n = addProcessor(s.b, name, func() Processor[K, V, K, V] { return &splitProcessor[K, V]{sp: sp} }, s.n)
 	return sp
 }
@@ -240,6 +240,9 @@ func (sp *Splitter[K, V]) Branch(name string, pred func(key K, value V) bool) *S
 		return sp
 	}
 	sp.preds = append(sp.preds, pred)
+	if name == "" {
+		name = strconv.Itoa(len(sp.preds))
+	}
 	sp.branches = append(sp.branches, sp.prefix+name)
 	return sp
 }
@@ -248,6 +251,9 @@ func (sp *Splitter[K, V]) Branch(name string, pred func(key K, value V) bool) *S
 // returns all branches by name.
 func (sp *Splitter[K, V]) Default(name string) map[string]KStream[K, V] {
 	sp.hasDef = true
+	if name == "" {
+		name = "0"
+	}
 	sp.branches = append(sp.branches, sp.prefix+name)
 	return sp.finish()
 }
@@ -264,6 +270,9 @@ func (sp *Splitter[K, V]) finish() map[string]KStream[K, V] {
 	}
 	sp.done = true
 	for _, bn := range sp.branches {
+		// Kafka Streams draws a number for every branch, so the names of
+		// the nodes that follow match its names.
+		_ = sp.s.b.nextName(bn)
 		child := addProcessor(sp.s.b, bn, statelessFunc(func(ctx context.Context, pctx ProcessorContext[K, V], r Record[K, V]) error {
 			return pctx.Forward(ctx, r)
 		}), sp.n)

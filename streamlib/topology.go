@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/streamworkshop/workshop/streamlib/store"
 )
@@ -333,7 +335,11 @@ func (t *Topology) IsInternal(logical string) bool {
 
 // Describe prints the topology the way Kafka Streams' Topology#describe
 // does: sub-topologies, their sources, processors (with stores) and sinks,
-// and the edges between them.
+// and the edges between them. Nodes, and the names after --> and <--, are
+// ordered by the size of the graph below them, largest first, then by
+// name. A processor's stores are the ones it is connected to; global
+// stores, which every task reads without a connection, are listed only
+// under the global sub-topology that fills them.
 func (t *Topology) Describe() string {
 	var sb strings.Builder
 	sb.WriteString("Topologies:\n")
@@ -343,22 +349,23 @@ func (t *Topology) Describe() string {
 		} else {
 			fmt.Fprintf(&sb, "   Sub-topology: %d\n", st.ID)
 		}
-		for _, n := range describeOrder(st.nodes) {
+		ord := newDescribeOrder()
+		for _, n := range ord.sort(st.nodes) {
 			switch n.kind {
 			case sourceKind:
 				fmt.Fprintf(&sb, "    Source: %s (topics: [%s])\n", n.name, strings.Join(n.topics, ", "))
-				fmt.Fprintf(&sb, "      --> %s\n", names(n.children))
+				fmt.Fprintf(&sb, "      --> %s\n", ord.names(n.children))
 			case processorKind:
-				fmt.Fprintf(&sb, "    Processor: %s (stores: [%s])\n", n.name, strings.Join(n.stores, ", "))
-				fmt.Fprintf(&sb, "      --> %s\n", names(n.children))
-				fmt.Fprintf(&sb, "      <-- %s\n", names(n.parents))
+				fmt.Fprintf(&sb, "    Processor: %s (stores: [%s])\n", n.name, strings.Join(t.describedStores(n), ", "))
+				fmt.Fprintf(&sb, "      --> %s\n", ord.names(n.children))
+				fmt.Fprintf(&sb, "      <-- %s\n", ord.names(n.parents))
 			case sinkKind:
 				if n.dynamic {
 					fmt.Fprintf(&sb, "    Sink: %s (extractor class: topic name extractor)\n", n.name)
 				} else {
 					fmt.Fprintf(&sb, "    Sink: %s (topic: %s)\n", n.name, n.topic)
 				}
-				fmt.Fprintf(&sb, "      <-- %s\n", names(n.parents))
+				fmt.Fprintf(&sb, "      <-- %s\n", ord.names(n.parents))
 			}
 		}
 		sb.WriteString("\n")
@@ -366,38 +373,44 @@ func (t *Topology) Describe() string {
 	return sb.String()
 }
 
-func names(ns []*node) string {
-	if len(ns) == 0 {
-		return "none"
+// describedStores are the stores Describe lists for n: its own, without the
+// global stores a task node reads.
+func (t *Topology) describedStores(n *node) []string {
+	out := make([]string, 0, len(n.stores))
+	for _, s := range n.stores {
+		if sd := t.stores[s]; sd != nil && sd.global && !n.global {
+			continue
+		}
+		out = append(out, s)
 	}
-	s := make([]string, len(ns))
-	for i, n := range ns {
-		s[i] = n.name
-	}
-	slices.Sort(s)
-	return strings.Join(s, ", ")
+	return out
 }
 
-// describeOrder sorts nodes by the size of the tree below them, largest
-// first, then by name: sources come before what they feed.
-func describeOrder(ns []*node) []*node {
-	size := map[*node]int{}
-	var sizeOf func(*node) int
-	sizeOf = func(n *node) int {
-		if s, ok := size[n]; ok {
-			return s
-		}
-		size[n] = 1 // guards against cycles
-		s := 1
-		for _, c := range n.children {
-			s += sizeOf(c)
-		}
-		size[n] = s
+// describeOrder orders nodes as Kafka Streams' description does: by the
+// size of the graph below them (a node reached along two paths counts
+// twice), largest first, then by name, so that sources come before what
+// they feed.
+type describeOrder struct{ size map[*node]int }
+
+func newDescribeOrder() describeOrder { return describeOrder{size: map[*node]int{}} }
+
+func (o describeOrder) sizeOf(n *node) int {
+	if s, ok := o.size[n]; ok {
 		return s
 	}
+	o.size[n] = 1 // guards against cycles
+	s := 1
+	for _, c := range n.children {
+		s += o.sizeOf(c)
+	}
+	o.size[n] = s
+	return s
+}
+
+func (o describeOrder) sort(ns []*node) []*node {
 	out := slices.Clone(ns)
 	slices.SortStableFunc(out, func(a, b *node) int {
-		if c := cmp.Compare(sizeOf(b), sizeOf(a)); c != 0 {
+		if c := cmp.Compare(o.sizeOf(b), o.sizeOf(a)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.name, b.name)
@@ -405,15 +418,24 @@ func describeOrder(ns []*node) []*node {
 	return out
 }
 
+// names lists ns in description order, or "none".
+func (o describeOrder) names(ns []*node) string {
+	if len(ns) == 0 {
+		return "none"
+	}
+	s := make([]string, 0, len(ns))
+	for _, n := range o.sort(ns) {
+		s = append(s, n.name)
+	}
+	return strings.Join(s, ", ")
+}
+
 // Mermaid renders the topology as a Mermaid flowchart: one box per
 // sub-topology, topics as stadium shapes, stores as cylinders.
 func (t *Topology) Mermaid() string {
 	var sb strings.Builder
 	sb.WriteString("flowchart TD\n")
-	id := func(prefix, name string) string {
-		r := strings.NewReplacer("-", "_", ".", "_", " ", "_", "/", "_")
-		return prefix + r.Replace(name)
-	}
+	id := func(prefix, name string) string { return prefix + mermaidID(name) }
 	topics := map[string]bool{}
 	storesSeen := map[string]bool{}
 	for _, st := range t.subtopologies {
@@ -422,7 +444,7 @@ func (t *Topology) Mermaid() string {
 			label += " (global)"
 		}
 		fmt.Fprintf(&sb, "  subgraph S%d[\"%s\"]\n", st.ID, label)
-		for _, n := range describeOrder(st.nodes) {
+		for _, n := range newDescribeOrder().sort(st.nodes) {
 			fmt.Fprintf(&sb, "    %s[\"%s\"]\n", id("n_", n.name), n.name)
 		}
 		sb.WriteString("  end\n")
@@ -460,4 +482,15 @@ func (t *Topology) Mermaid() string {
 		}
 	}
 	return sb.String()
+}
+
+// mermaidID turns a name into a Mermaid node id: letters, digits and
+// underscores only.
+func mermaidID(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return r
+		}
+		return '_'
+	}, name)
 }

@@ -105,10 +105,9 @@ func timeWindowAggregate[K, V, VA any](tw TimeWindowedKStream[K, V], prefix stri
 		},
 	}
 	if o.emitFinal {
-		// Final results come from a suppression buffer, which keeps each
-		// window until it closes however far stream time jumps; the window
-		// store itself forgets windows as soon as they close.
-		return SuppressUntilWindowCloses(t, Named(name+"-EMIT-FINAL"))
+		// A window is final once stream time reaches end + grace, as for
+		// SuppressUntilWindowCloses; windows of one end leave in key order.
+		return emitFinal(t, name, o, grace, timeWindowOrder[K])
 	}
 	return t
 }

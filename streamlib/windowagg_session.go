@@ -52,8 +52,13 @@ func SessionReduce[K, V any](sw SessionWindowedKStream[K, V], f func(agg, value 
 // SessionAggregate folds the records of each key's sessions. A record
 // starts a session [t, t] or joins the sessions within the gap before and
 // after it; joined sessions merge (their aggregates combined with merger,
-// oldest first), the merged-away sessions are deleted downstream with
-// tombstones, and the merged session is emitted with its end as timestamp.
+// oldest first), each session the record touched is deleted downstream with
+// a tombstone timestamped with that session's end, and the merged session
+// is emitted with its end as timestamp. A record is dropped as late when
+// the merged session would end before stream time - gap - grace; a late
+// record that falls into a session still open is accepted. A session
+// leaves the store when it closes (unless WithRetention keeps it longer),
+// so a closed session is never extended.
 func SessionAggregate[K, V, VA any](sw SessionWindowedKStream[K, V], init func() VA, agg func(key K, value V, aggregate VA) VA, merger func(key K, a, b VA) VA, opts ...Option) KTable[window.Windowed[K], VA] {
 	return sessionAggregate(sw, "KSTREAM-AGGREGATE-", serde.For[VA](),
 		func(k K, v V, a VA, has bool) VA {
@@ -85,16 +90,16 @@ func sessionAggregate[K, V, VA any](sw SessionWindowedKStream[K, V], prefix stri
 	if o.logConfig != nil {
 		sopts = append(sopts, store.WithLogConfig(o.logConfig))
 	}
-	// Sessions stay one more gap past closing: a late record may still
-	// bridge a closed session and an open one (see the SessionWindows
-	// example of Kafka Streams: gap 5, records 10, 12, 20, then 16).
-	sb := store.NewSession(storeName, s.keySerde, vs, windowRetention(o, 2*w.Gap+w.Grace), sopts...)
+	// A session closes gap + grace after its end; the store keeps it no
+	// longer, so a closed session is never merged again (Kafka Streams'
+	// default retention, measured back from the latest session end stored).
+	sb := store.NewSession(storeName, s.keySerde, vs, windowRetention(o, w.Gap+w.Grace), sopts...)
 	n := addProcessor(s.b, name, func() Processor[K, V, window.Windowed[K], Change[VA]] {
 		return &sessionProcessor[K, V, VA]{storeName: storeName, gap: w.Gap.Milliseconds(), grace: w.Grace.Milliseconds(), step: step, merge: merge, observed: -1}
 	}, s.n)
 	s.b.addStoreDef(sb, false, n)
 	closeAfter := w.Gap.Milliseconds() + w.Grace.Milliseconds()
-	return KTable[window.Windowed[K], VA]{
+	t := KTable[window.Windowed[K], VA]{
 		b: s.b, n: n, keySerde: SessionWindowedSerde(s.keySerde), valueSerde: vs, storeName: storeName,
 		windowClose: &closeAfter,
 		getter: &valueGetter[window.Windowed[K], VA]{
@@ -111,6 +116,17 @@ func sessionAggregate[K, V, VA any](sw SessionWindowedKStream[K, V], prefix stri
 			},
 		},
 	}
+	if o.emitFinal {
+		// A session is final once its end is before stream time - gap -
+		// grace, one millisecond after it closes for SuppressUntilWindowCloses
+		// (Kafka Streams' EmitStrategy.onWindowClose for sessions), and final
+		// sessions leave in order of end, start, key.
+		return emitFinal(t, name, o, closeAfter+1, func(_ window.Windowed[K], kb []byte) []byte {
+			n := len(kb) - 16 // key | end | start
+			return append(append(make([]byte, 0, len(kb)), kb[n+8:]...), kb[:n]...)
+		})
+	}
+	return t
 }
 
 type sessionProcessor[K, V, VA any] struct {
@@ -144,12 +160,12 @@ func (p *sessionProcessor[K, V, VA]) Process(ctx context.Context, r Record[K, V]
 	merged := window.Window{Start: t, End: t}
 	var acc VA
 	has := false
-	var old []store.KeyValue[window.Windowed[K], VA]
+	var found []store.KeyValue[window.Windowed[K], VA]
 	for kv, err := range p.st.FindSessions(r.Key, t-p.gap, t+p.gap) {
 		if err != nil {
 			return fmt.Errorf("session store %s: find %v: %w", p.storeName, r.Key, err)
 		}
-		old = append(old, kv)
+		found = append(found, kv)
 		merged.Start = min(merged.Start, kv.Key.Window.Start)
 		merged.End = max(merged.End, kv.Key.Window.End)
 		acc = p.merge(r.Key, acc, has, kv.Value)
@@ -161,20 +177,28 @@ func (p *sessionProcessor[K, V, VA]) Process(ctx context.Context, r Record[K, V]
 	}
 	acc = p.step(r.Key, r.Value, acc, has)
 
-	var prev VA
-	hadSame := false
-	for _, kv := range old {
-		if kv.Key.Window == merged {
-			prev, hadSame = kv.Value, true
-			continue // overwritten by the Put below
+	// Unless the record is exactly a session it already had (a second
+	// record at the same time as a lone record), every session it touched
+	// goes, even one with the bounds of the merged session: downstream sees
+	// a tombstone for each, timestamped with that session's end, and then
+	// the merged session as a new row.
+	if merged != (window.Window{Start: t, End: t}) {
+		for _, kv := range found {
+			if err := p.st.Remove(kv.Key); err != nil {
+				return fmt.Errorf("session store %s: remove %v: %w", p.storeName, kv.Key, err)
+			}
+			tomb := Record[window.Windowed[K], Change[VA]]{Key: kv.Key, Value: Change[VA]{Old: kv.Value, HasOld: true}, Timestamp: kv.Key.Window.End, Headers: r.Headers}
+			if err := p.pctx.Forward(ctx, tomb); err != nil {
+				return err
+			}
 		}
-		if err := p.st.Remove(kv.Key); err != nil {
-			return fmt.Errorf("session store %s: remove %v: %w", p.storeName, kv.Key, err)
-		}
-		tomb := Record[window.Windowed[K], Change[VA]]{Key: kv.Key, Value: Change[VA]{Old: kv.Value, HasOld: true}, Timestamp: t, Headers: r.Headers}
-		if err := p.pctx.Forward(ctx, tomb); err != nil {
-			return err
-		}
+		found = nil
+	}
+	// What is left in found is the session [t, t] itself, about to be
+	// replaced.
+	var prev Change[VA]
+	for _, kv := range found {
+		prev.Old, prev.HasOld = kv.Value, true
 	}
 	wk := window.Windowed[K]{Key: r.Key, Window: merged}
 	if err := p.st.Put(wk, acc); err != nil {
@@ -182,7 +206,7 @@ func (p *sessionProcessor[K, V, VA]) Process(ctx context.Context, r Record[K, V]
 	}
 	return p.pctx.Forward(ctx, Record[window.Windowed[K], Change[VA]]{
 		Key:       wk,
-		Value:     Change[VA]{New: acc, HasNew: true, Old: prev, HasOld: hadSame},
+		Value:     Change[VA]{New: acc, HasNew: true, Old: prev.Old, HasOld: prev.HasOld},
 		Timestamp: merged.End, Headers: r.Headers,
 	})
 }

@@ -87,21 +87,23 @@ func TestTumblingCountGraceAndLateDrop(t *testing.T) {
 }
 
 // Sessions merge when a record falls within the gap of two of them; the
-// merged-away sessions are deleted downstream, and a session's result has
-// its end as timestamp (Kafka Streams: SessionWindows javadoc example with
-// gap 5 and records at 10, 12, 20, then 16; KStreamSessionWindowAggregate).
+// merged-away sessions are deleted downstream with tombstones stamped with
+// their own ends, and a session's result has its end as timestamp (Kafka
+// Streams: SessionWindows javadoc example with gap 5 and records at 10, 12,
+// 20, then 16; KStreamSessionWindowAggregate). The grace of 10 ms keeps
+// [10,12] open when 16 arrives; without it, [10,12] would have closed.
 func TestSessionMergeAndTombstones(t *testing.T) {
 	got, _ := runWindowed(t, func(s streamlib.KStream[string, string]) streamlib.KTable[window.Windowed[string], int64] {
-		return streamlib.SessionCount(streamlib.SessionWindowedBy(streamlib.GroupByKey(s), window.Sessions(5*time.Millisecond, 0)))
+		return streamlib.SessionCount(streamlib.SessionWindowedBy(streamlib.GroupByKey(s), window.Sessions(5*time.Millisecond, 10*time.Millisecond)))
 	}, func() serde.Serde[window.Windowed[string]] { return streamlib.SessionWindowedSerde(serde.String()) },
 		[]piped{{"k", 10}, {"k", 12}, {"k", 20}, {"k", 16}})
 	want := []string{
 		"k@[10,10] 1 ts=10",
-		"k@[10,10] tombstone ts=12",
+		"k@[10,10] tombstone ts=10",
 		"k@[10,12] 2 ts=12",
 		"k@[20,20] 1 ts=20",
-		"k@[10,12] tombstone ts=16",
-		"k@[20,20] tombstone ts=16",
+		"k@[10,12] tombstone ts=12",
+		"k@[20,20] tombstone ts=20",
 		"k@[10,20] 4 ts=20",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

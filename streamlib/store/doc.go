@@ -55,9 +55,13 @@
 // # Time and retention
 //
 // Window and session stores forget data older than their retention period,
-// measured against stream time: Context.StreamTime when the runtime sets it,
-// else the largest timestamp put (window start, session end). Puts of data
-// already past retention are ignored. Data is kept in time segments (about
+// measured back from the largest timestamp the store has held: the latest
+// window start of a window store, the latest session end of a session store
+// (Kafka Streams' segmented stores do the same). A window starting at s is
+// kept while s > latest start - retention; a session ending at e while
+// e > latest end - retention. The task's stream time plays no part, so
+// records that are dropped as late, or that other processors handle, expire
+// nothing. Puts of data already past retention are ignored. Data is kept in time segments (about
 // three per retention period, each at least a minute long); a whole segment
 // goes at once when all of it has expired, and reads never return expired
 // entries still waiting in a segment.

@@ -54,13 +54,13 @@ type segmented struct {
 	raw        Bytes
 	retention  int64 // ms
 	interval   int64 // ms
-	streamTime func() int64
 	persistent bool
 
-	// observed is the stream time retention is measured against: the
-	// largest timestamp put or restored and, when streamTime is set, the
-	// largest stream time seen at a write. Only writes advance it, so that
-	// readers on other goroutines never call streamTime.
+	// observed is the time retention is measured against: the largest
+	// timestamp put, removed or restored (window start, session end), as
+	// Kafka Streams' segmented stores do. Only writes advance it. It is not
+	// the task's stream time: records that only advance stream time (late
+	// ones, other processors' records) do not expire data.
 	observed atomic.Int64
 	// segs lists the ids of segments that may hold data, ascending.
 	// Readers load it; the writer replaces it.
@@ -74,10 +74,10 @@ type segmented struct {
 	closed     atomic.Bool
 }
 
-func newSegmented(name string, raw Bytes, retention int64, streamTime func() int64, persistent bool) (*segmented, error) {
+func newSegmented(name string, raw Bytes, retention int64, persistent bool) (*segmented, error) {
 	s := &segmented{
 		name: name, raw: raw, retention: retention, interval: segmentInterval(retention),
-		streamTime: streamTime, persistent: persistent, dropped: math.MinInt64,
+		persistent: persistent, dropped: math.MinInt64,
 	}
 	s.observed.Store(math.MinInt64)
 	if err := s.load(); err != nil {
@@ -140,7 +140,7 @@ func (s *segmented) load() error {
 	return nil
 }
 
-// now is the stream time retention is measured against.
+// now is the time retention is measured against.
 func (s *segmented) now() int64 { return s.observed.Load() }
 
 // liveFrom is the earliest timestamp still retained.
@@ -152,12 +152,8 @@ func (s *segmented) liveFrom() int64 {
 	return satSub(now, s.retention) + 1
 }
 
-// observe records a timestamp put or restored, and the task's stream time.
-// Writer only.
+// observe records a timestamp put, removed or restored. Writer only.
 func (s *segmented) observe(ts int64) {
-	if s.streamTime != nil {
-		ts = max(ts, s.streamTime())
-	}
 	if ts > s.observed.Load() {
 		s.observed.Store(ts)
 	}

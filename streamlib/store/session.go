@@ -23,7 +23,7 @@ type SessionBuilder[K, V any] struct {
 }
 
 // NewSession describes a session store named name that keeps sessions until
-// they ended retention ago (measured against stream time). The store is in
+// they ended retention before the latest session end stored. The store is in
 // memory and logged unless options say otherwise.
 func NewSession[K, V any](name string, keySerde serde.Serde[K], valueSerde serde.Serde[V], retention time.Duration, opts ...Option) *SessionBuilder[K, V] {
 	return &SessionBuilder[K, V]{name: name, keySerde: keySerde, valueSerde: valueSerde, retention: retention, cfg: applyOptions(opts)}
@@ -64,7 +64,7 @@ func (b *SessionBuilder[K, V]) BuildSession(ctx Context) (SessionStore[K, V], er
 	if b.Logged() {
 		logger = ctx.ChangeLogger
 	}
-	seg, err := newSegmented(b.name, raw, b.retention.Milliseconds(), ctx.StreamTime, b.cfg.persistent)
+	seg, err := newSegmented(b.name, raw, b.retention.Milliseconds(), b.cfg.persistent)
 	if err != nil {
 		return nil, errors.Join(err, raw.Close())
 	}

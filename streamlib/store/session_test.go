@@ -111,12 +111,18 @@ func TestSessionRetention(t *testing.T) {
 	})
 }
 
-func TestSessionRetentionFollowsStreamTime(t *testing.T) {
-	streamTime := int64(-1)
-	ss := buildSession(t, backends[0], "", Context{StreamTime: func() int64 { return streamTime }})
-	streamTime = 500_000
-	require.NoError(t, ss.Put(sess("a", 0, 150_000), 1))
-	require.Empty(t, collect(t, ss.All()))
+// Retention is measured back from the latest session end stored, as Kafka
+// Streams' session stores do, never from the task's stream time.
+func TestSessionRetentionIgnoresStreamTime(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend, dir string) {
+		streamTime := int64(500_000)
+		ss := buildSession(t, b, dir, Context{StreamTime: func() int64 { return streamTime }})
+		require.NoError(t, ss.Put(sess("a", 0, 150_000), 1))
+		require.Equal(t, []winKV{sessKV("a", 0, 150_000, 1)}, collect(t, ss.All()), "stream time far ahead expires nothing")
+		// A later session end does.
+		require.NoError(t, ss.Put(sess("b", 400_000, 450_000), 2))
+		require.Equal(t, []winKV{sessKV("b", 400_000, 450_000, 2)}, collect(t, ss.All()))
+	})
 }
 
 func TestSessionChangelogAndRestore(t *testing.T) {

@@ -58,8 +58,9 @@ type Context struct {
 	Dir string
 	// ChangeLogger receives the store's writes. Nil disables logging.
 	ChangeLogger ChangeLogger
-	// StreamTime returns the owning task's stream time; window and session
-	// stores use it for retention. Nil means "the largest timestamp put".
+	// StreamTime returns the owning task's stream time. Stores use it only
+	// to timestamp changelog records when RecordTimestamp is nil; retention
+	// is measured against what a store holds, not against stream time.
 	// Stores call it only from writes, never from reads, so that
 	// interactive queries on other goroutines do not race with the task.
 	StreamTime func() int64
@@ -138,7 +139,8 @@ type ReadOnlyWindowStore[K, V any] interface {
 }
 
 // WindowStore holds one value per key and window, and forgets windows older
-// than its retention period (measured against stream time).
+// than its retention period (measured back from the latest window start it
+// holds).
 type WindowStore[K, V any] interface {
 	StateStore
 	ReadOnlyWindowStore[K, V]
@@ -163,8 +165,8 @@ type ReadOnlySessionStore[K, V any] interface {
 	All() iter.Seq2[KeyValue[window.Windowed[K], V], error]
 }
 
-// SessionStore holds per-key sessions and forgets those that ended longer
-// ago than its retention period.
+// SessionStore holds per-key sessions and forgets those that ended more
+// than its retention period before the latest session end it holds.
 type SessionStore[K, V any] interface {
 	StateStore
 	ReadOnlySessionStore[K, V]

@@ -25,7 +25,8 @@ type WindowBuilder[K, V any] struct {
 }
 
 // NewWindow describes a window store named name that keeps windows of
-// windowSize for retention (measured against stream time). With
+// windowSize for retention (measured back from the latest window start it
+// holds). With
 // retainDuplicates every Put adds an entry, as stream-stream joins need;
 // otherwise a Put replaces the value of its key and window. The store is in
 // memory and logged unless options say otherwise.
@@ -48,7 +49,8 @@ func (b *WindowBuilder[K, V]) Persistent() bool { return b.cfg.persistent }
 // LogConfig returns the changelog topic configs given with WithLogConfig.
 func (b *WindowBuilder[K, V]) LogConfig() map[string]string { return b.cfg.logConfig }
 
-// Retention is how long windows are kept, measured against stream time.
+// Retention is how long windows are kept, measured back from the latest
+// window start the store holds.
 func (b *WindowBuilder[K, V]) Retention() time.Duration { return b.retention }
 
 // WindowSize is the size of the windows the store holds.
@@ -77,7 +79,7 @@ func (b *WindowBuilder[K, V]) BuildWindow(ctx Context) (WindowStore[K, V], error
 	if b.Logged() {
 		logger = ctx.ChangeLogger
 	}
-	seg, err := newSegmented(b.name, raw, b.retention.Milliseconds(), ctx.StreamTime, b.cfg.persistent)
+	seg, err := newSegmented(b.name, raw, b.retention.Milliseconds(), b.cfg.persistent)
 	if err != nil {
 		return nil, errors.Join(err, raw.Close())
 	}
