@@ -50,6 +50,49 @@
 // records are dropped and suppressed results are emitted as stream time
 // passes, so they wait for newer records, never for the wall clock.
 //
+// # Windows
+//
+// WindowedBy, SlidingWindowedBy and SessionWindowedBy cut a grouped stream
+// into windows (package window defines them); WindowedCount,
+// SlidingAggregate, SessionAggregate and the others aggregate per key and
+// window into a table keyed by window.Windowed. Every window definition
+// states its grace period: a window accepts records until stream time
+// passes its end plus grace, then it closes and later records for it are
+// dropped and counted (TaskMetrics.Dropped["late"]). By default every
+// update is emitted; EmitFinal, or SuppressUntilWindowCloses on the result,
+// emits one final result per window when it closes.
+//
+//	perMinute := streamlib.WindowedCount(
+//		streamlib.WindowedBy(byCustomer, window.Tumbling(time.Minute, 10*time.Second)),
+//		streamlib.EmitFinal())
+//
+// # Joins
+//
+// Join, LeftJoin and OuterJoin pair the records of two streams whose
+// timestamps are close (window.JoinWindows); unmatched records of a left or
+// outer join come out only when their window has closed. JoinTable and
+// LeftJoinTable look each stream record up in a table; JoinGlobal and
+// LeftJoinGlobal in a global table, by a key computed from the record.
+// TableJoin, TableLeftJoin and TableOuterJoin keep a table of joined rows
+// up to date as either side changes. Both sides of every join but the
+// global ones must be co-partitioned; a stream whose key changed is
+// repartitioned first. Output timestamps follow Kafka Streams: the later of
+// the two records, the stream record's for table lookups.
+//
+// # State
+//
+// Aggregations, tables and joins keep their state in stores (package store):
+// in memory unless Persistent is given (then on Pebble), each backed by a
+// changelog topic from which a runtime restores it. Materialized names a
+// store so that it can be queried; WithRetention keeps closed windows
+// longer than closing needs.
+//
+// # Testing
+//
+// Package testdriver runs a topology in memory, synchronously: pipe records
+// with the event times you choose, read the output topics and the stores.
+// The Examples of this package run that way.
+//
 // # The Processor API
 //
 // Processor is the interface every node implements. Write one to do what

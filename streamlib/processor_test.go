@@ -122,3 +122,63 @@ func TestDeserializationHandler(t *testing.T) {
 	require.Equal(t, int64(1), d2.Metrics().Dropped["deserialization"])
 	require.Equal(t, []int64{7}, testdriver.OutputTopic(d2, "out", serde.String(), serde.Int64()).ReadValues())
 }
+
+// failing is a processor whose Init or Close fails.
+type failing struct{ initErr, closeErr error }
+
+func (p *failing) Init(streamlib.ProcessorContext[string, string]) error { return p.initErr }
+func (p *failing) Process(context.Context, streamlib.Record[string, string]) error {
+	return nil
+}
+func (p *failing) Close() error { return p.closeErr }
+
+type discard struct{}
+
+func (discard) Send(context.Context, streamlib.OutgoingRecord) error { return nil }
+
+func failingTopology(t *testing.T, p *failing) *streamlib.Topology {
+	b := streamlib.NewBuilder()
+	s := streamlib.Stream(b, "in", serde.String(), serde.String())
+	streamlib.Process(s, func() streamlib.Processor[string, string, string, string] { return p }, nil, streamlib.Named("fragile"))
+	topo, err := b.Build()
+	require.NoError(t, err)
+	return topo
+}
+
+// An error from Init stops the task from starting, and one from Close is
+// reported by Close; both name the processor.
+func TestProcessorInitAndCloseErrors(t *testing.T) {
+	cfg := streamlib.TaskConfig{ApplicationID: "app", Collector: discard{}}
+	_, err := failingTopology(t, &failing{initErr: errors.New("no config")}).NewTask(cfg)
+	var pe *streamlib.ProcessError
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, "fragile", pe.Node)
+	require.ErrorContains(t, err, "init: no config")
+
+	task, err := failingTopology(t, &failing{closeErr: errors.New("flush failed")}).NewTask(cfg)
+	require.NoError(t, err)
+	err = task.Close()
+	require.ErrorContains(t, err, "close processor fragile: flush failed")
+}
+
+// Unconnected stores are out of reach, with an error that lists the
+// connected ones.
+func TestProcessorReachesOnlyConnectedStores(t *testing.T) {
+	b := streamlib.NewBuilder()
+	b.AddStore(store.NewKeyValue("mine", serde.String(), serde.Int64()))
+	b.AddStore(store.NewKeyValue("theirs", serde.String(), serde.Int64()))
+	s := streamlib.Stream(b, "in", serde.String(), serde.String())
+	var got error
+	streamlib.Process(s, streamlib.ProcessFunc(func(_ context.Context, pctx streamlib.ProcessorContext[string, string], _ streamlib.Record[string, string]) error {
+		_, got = streamlib.KeyValueStoreOf[string, int64](pctx, "theirs")
+		return nil
+	}), []string{"mine"})
+	streamlib.Process(s, streamlib.ProcessFunc(func(context.Context, streamlib.ProcessorContext[string, string], streamlib.Record[string, string]) error {
+		return nil
+	}), []string{"theirs"})
+	topo, err := b.Build()
+	require.NoError(t, err)
+	testdriver.InputTopic(testdriver.New(t, topo), "in", serde.String(), serde.String()).PipeAt("k", "v", 1)
+	require.ErrorIs(t, got, streamlib.ErrNoSuchStore)
+	require.ErrorContains(t, got, `not connected to store "theirs" (connected: [mine])`)
+}
