@@ -58,12 +58,9 @@ func BenchmarkStreamStreamJoin(b *testing.B) {
 				}
 				in.PipeAt(keys[(i*7919)%len(keys)], "v", int64(i))
 				if i%4096 == 4095 {
-					b.StopTimer()
-					out.ReadRecords() // keep the captured output small
-					b.StartTimer()
+					out.ReadRecords() // read, as a test would, and keep the captured output small
 				}
 			}
-			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 		})
 	}

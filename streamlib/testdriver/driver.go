@@ -63,10 +63,9 @@ type Driver struct {
 	task     *streamlib.Task
 	global   *streamlib.GlobalTask
 	wall     int64
-	queue    []*streamlib.RawRecord
-	outputs  map[string][]*streamlib.RawRecord
-	written  map[string]bool
-	offsets  map[string]int64
+	queue    []*streamlib.RawRecord // records waiting to be processed, from head on
+	head     int
+	topics   map[string]*topicLog // every topic piped to or written
 	sources  map[string]bool
 	globals  map[string]bool
 	sinks    map[string]bool
@@ -88,9 +87,7 @@ func New(tb testing.TB, topo *streamlib.Topology, opts ...Option) *Driver {
 	}
 	d := &Driver{
 		tb: tb, topo: topo, cfg: cfg, wall: cfg.wall,
-		outputs: map[string][]*streamlib.RawRecord{},
-		written: map[string]bool{},
-		offsets: map[string]int64{},
+		topics:  map[string]*topicLog{},
 		sources: map[string]bool{},
 		globals: map[string]bool{},
 		sinks:   map[string]bool{},
@@ -222,14 +219,48 @@ func (d *Driver) TryAdvanceWallClock(by time.Duration) error {
 	return d.drain()
 }
 
+// topicLog is one topic's partition as the driver sees it: the next offset,
+// and the records written to it that no Output has read yet (from head on).
+type topicLog struct {
+	offset int64
+	source bool // the topology reads it: written records are processed too
+	global bool // it fills a global store
+	out    []*streamlib.RawRecord
+	head   int
+}
+
+// topic returns the log of a topic, made on first use.
+func (d *Driver) topic(name string) *topicLog {
+	tl, ok := d.topics[name]
+	if !ok {
+		tl = &topicLog{source: d.sources[name], global: d.globals[name]}
+		d.topics[name] = tl
+	}
+	return tl
+}
+
+// pending returns how many records of the topic wait to be read.
+func (tl *topicLog) pending() int { return len(tl.out) - tl.head }
+
+// next takes the oldest unread record; the buffer is reused once empty.
+func (tl *topicLog) next() *streamlib.RawRecord {
+	raw := tl.out[tl.head]
+	tl.out[tl.head] = nil
+	tl.head++
+	if tl.head == len(tl.out) {
+		tl.out, tl.head = tl.out[:0], 0
+	}
+	return raw
+}
+
 // pipe enqueues raw and processes the queue until it is empty.
-func (d *Driver) pipe(raw *streamlib.RawRecord) error {
+func (d *Driver) pipe(tl *topicLog, raw *streamlib.RawRecord) error {
 	if d.closed {
 		return fmt.Errorf("testdriver: piped to %s after Close", raw.Topic)
 	}
-	raw.Offset = d.offsets[raw.Topic]
-	d.offsets[raw.Topic]++
-	if d.globals[raw.Topic] {
+	raw.Offset = tl.offset
+	tl.offset++
+	if tl.global {
 		return d.global.Process(context.Background(), raw)
 	}
 	d.queue = append(d.queue, raw)
@@ -242,15 +273,17 @@ func (d *Driver) drain() error {
 	}
 	d.inFlight = true
 	defer func() { d.inFlight = false }()
-	for len(d.queue) > 0 {
-		raw := d.queue[0]
-		d.queue[0] = nil
-		d.queue = d.queue[1:]
+	for d.head < len(d.queue) {
+		raw := d.queue[d.head]
+		d.queue[d.head] = nil
+		d.head++
 		if err := d.task.Process(context.Background(), raw); err != nil {
-			d.queue = nil
+			clear(d.queue)
+			d.queue, d.head = d.queue[:0], 0
 			return err
 		}
 	}
+	d.queue, d.head = d.queue[:0], 0
 	return nil
 }
 
@@ -258,14 +291,14 @@ func (d *Driver) drain() error {
 // and records for topics the topology reads (repartition topics, or a
 // source topic written back) are processed too.
 func (d *Driver) Send(_ context.Context, r streamlib.OutgoingRecord) error {
+	tl := d.topic(r.Topic)
 	raw := &streamlib.RawRecord{
-		Topic: r.Topic, Partition: 0, Offset: d.offsets[r.Topic],
+		Topic: r.Topic, Partition: 0, Offset: tl.offset,
 		Key: r.Key, Value: r.Value, Timestamp: r.Timestamp, Headers: r.Headers,
 	}
-	d.offsets[r.Topic]++
-	d.written[r.Topic] = true
-	d.outputs[r.Topic] = append(d.outputs[r.Topic], raw)
-	if d.sources[r.Topic] {
+	tl.offset++
+	tl.out = append(tl.out, raw)
+	if tl.source {
 		cp := *raw
 		d.queue = append(d.queue, &cp)
 	}

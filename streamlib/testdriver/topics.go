@@ -13,6 +13,7 @@ import (
 type Input[K, V any] struct {
 	d          *Driver
 	topic      string
+	log        *topicLog
 	keySerde   serde.Serde[K]
 	valueSerde serde.Serde[V]
 	next       int64
@@ -50,7 +51,7 @@ func InputTopic[K, V any](d *Driver, topic string, keySerde serde.Serde[K], valu
 	if c.start != nil {
 		next = c.start.UnixMilli()
 	}
-	return &Input[K, V]{d: d, topic: topic, keySerde: keySerde, valueSerde: valueSerde, next: next, advance: c.advance.Milliseconds()}
+	return &Input[K, V]{d: d, topic: topic, log: d.topic(topic), keySerde: keySerde, valueSerde: valueSerde, next: next, advance: c.advance.Milliseconds()}
 }
 
 func (in *Input[K, V]) autoTime() int64 {
@@ -120,7 +121,7 @@ func (in *Input[K, V]) TryPipeRecord(r streamlib.Record[K, V]) error {
 // PipeRaw sends already serialized bytes, e.g. a poison pill that no serde
 // would produce. A nil value is a tombstone.
 func (in *Input[K, V]) PipeRaw(key, value []byte, ts int64, headers streamlib.Headers) error {
-	return in.d.pipe(&streamlib.RawRecord{Topic: in.topic, Key: key, Value: value, Timestamp: ts, Headers: headers})
+	return in.d.pipe(in.log, &streamlib.RawRecord{Topic: in.topic, Key: key, Value: value, Timestamp: ts, Headers: headers})
 }
 
 // Output reads the typed records a topology wrote to one topic, in order.
@@ -128,6 +129,7 @@ func (in *Input[K, V]) PipeRaw(key, value []byte, ts int64, headers streamlib.He
 type Output[K, V any] struct {
 	d          *Driver
 	topic      string
+	log        *topicLog
 	keySerde   serde.Serde[K]
 	valueSerde serde.Serde[V]
 }
@@ -139,11 +141,11 @@ func OutputTopic[K, V any](d *Driver, topic string, keySerde serde.Serde[K], val
 	if !d.sinks[topic] && !d.dynamic {
 		d.tb.Fatalf("testdriver: the topology never writes topic %q; %s", topic, d.knownTopics())
 	}
-	return &Output[K, V]{d: d, topic: topic, keySerde: keySerde, valueSerde: valueSerde}
+	return &Output[K, V]{d: d, topic: topic, log: d.topic(topic), keySerde: keySerde, valueSerde: valueSerde}
 }
 
 // QueueSize returns how many records are waiting to be read.
-func (o *Output[K, V]) QueueSize() int { return len(o.d.outputs[o.topic]) }
+func (o *Output[K, V]) QueueSize() int { return o.log.pending() }
 
 // IsEmpty reports whether every record has been read.
 func (o *Output[K, V]) IsEmpty() bool { return o.QueueSize() == 0 }
@@ -151,12 +153,10 @@ func (o *Output[K, V]) IsEmpty() bool { return o.QueueSize() == 0 }
 // TryReadRecord reads the next record, or returns an error when there is none
 // or it cannot be deserialized.
 func (o *Output[K, V]) TryReadRecord() (streamlib.Record[K, V], error) {
-	q := o.d.outputs[o.topic]
-	if len(q) == 0 {
+	if o.log.pending() == 0 {
 		return streamlib.Record[K, V]{}, fmt.Errorf("no record on topic %q", o.topic)
 	}
-	raw := q[0]
-	o.d.outputs[o.topic] = q[1:]
+	raw := o.log.next()
 	r := streamlib.Record[K, V]{Timestamp: raw.Timestamp, Headers: raw.Headers}
 	if raw.Key != nil {
 		k, err := o.keySerde.Deserialize(raw.Key)
@@ -180,6 +180,12 @@ func (o *Output[K, V]) TryReadRecord() (streamlib.Record[K, V], error) {
 // ReadRecord reads the next record; it fails the test when there is none.
 func (o *Output[K, V]) ReadRecord() streamlib.Record[K, V] {
 	o.d.tb.Helper()
+	return o.read()
+}
+
+// read is ReadRecord for callers that marked themselves helpers already
+// (marking is not free, and bulk reads would pay it per record).
+func (o *Output[K, V]) read() streamlib.Record[K, V] {
 	r, err := o.TryReadRecord()
 	if err != nil {
 		o.d.tb.Fatalf("testdriver: %v", err)
@@ -190,22 +196,25 @@ func (o *Output[K, V]) ReadRecord() streamlib.Record[K, V] {
 // ReadKeyValue reads the next record's key and value.
 func (o *Output[K, V]) ReadKeyValue() streamlib.KeyValue[K, V] {
 	o.d.tb.Helper()
-	r := o.ReadRecord()
+	r := o.read()
 	return streamlib.KeyValue[K, V]{Key: r.Key, Value: r.Value}
 }
 
 // ReadValue reads the next record's value.
 func (o *Output[K, V]) ReadValue() V {
 	o.d.tb.Helper()
-	return o.ReadRecord().Value
+	return o.read().Value
 }
 
 // ReadRecords reads every waiting record.
 func (o *Output[K, V]) ReadRecords() []streamlib.Record[K, V] {
 	o.d.tb.Helper()
 	var out []streamlib.Record[K, V]
+	if n := o.QueueSize(); n > 0 {
+		out = make([]streamlib.Record[K, V], 0, n)
+	}
 	for !o.IsEmpty() {
-		out = append(out, o.ReadRecord())
+		out = append(out, o.read())
 	}
 	return out
 }
@@ -214,8 +223,12 @@ func (o *Output[K, V]) ReadRecords() []streamlib.Record[K, V] {
 func (o *Output[K, V]) ReadKeyValues() []streamlib.KeyValue[K, V] {
 	o.d.tb.Helper()
 	var out []streamlib.KeyValue[K, V]
+	if n := o.QueueSize(); n > 0 {
+		out = make([]streamlib.KeyValue[K, V], 0, n)
+	}
 	for !o.IsEmpty() {
-		out = append(out, o.ReadKeyValue())
+		r := o.read()
+		out = append(out, streamlib.KeyValue[K, V]{Key: r.Key, Value: r.Value})
 	}
 	return out
 }
@@ -224,8 +237,11 @@ func (o *Output[K, V]) ReadKeyValues() []streamlib.KeyValue[K, V] {
 func (o *Output[K, V]) ReadValues() []V {
 	o.d.tb.Helper()
 	var out []V
+	if n := o.QueueSize(); n > 0 {
+		out = make([]V, 0, n)
+	}
 	for !o.IsEmpty() {
-		out = append(out, o.ReadValue())
+		out = append(out, o.read().Value)
 	}
 	return out
 }
@@ -236,7 +252,7 @@ func ReadToMap[K comparable, V any](o *Output[K, V]) map[K]V {
 	o.d.tb.Helper()
 	out := map[K]V{}
 	for !o.IsEmpty() {
-		r := o.ReadRecord()
+		r := o.read()
 		if r.Tombstone {
 			delete(out, r.Key)
 		} else {
