@@ -62,7 +62,8 @@
 // e > latest end - retention. The task's stream time plays no part, so
 // records that are dropped as late, or that other processors handle, expire
 // nothing. Puts of data already past retention are ignored. Data is kept in time segments (about
-// three per retention period, each at least a minute long); a whole segment
+// three per retention period, each at least a minute long on disk and a
+// second in memory); a whole segment
 // goes at once when all of it has expired, and reads never return expired
 // entries still waiting in a segment.
 //

@@ -26,8 +26,13 @@ import (
 // complement timestamps, so that they do not depend on the segment interval.
 
 const (
-	// minSegmentInterval is the shortest segment, in milliseconds.
+	// minSegmentInterval is the shortest segment of a persistent store, in
+	// milliseconds: on disk every dropped segment leaves a range deletion
+	// to compact, so segments stay long.
 	minSegmentInterval = 60_000
+	// minMemorySegmentInterval is the shortest segment of an in-memory
+	// store: a DeleteRange there is cheap.
+	minMemorySegmentInterval = 1000
 	// metaStreamTime names the meta value that keeps a segmented store's
 	// observed stream time across restarts.
 	metaStreamTime = "stream-time"
@@ -36,9 +41,15 @@ const (
 )
 
 // segmentInterval picks the segment length for a retention period: half of
-// it, but at least a minute, so that a store holds about three segments.
-func segmentInterval(retentionMs int64) int64 {
-	return max(retentionMs/2, minSegmentInterval)
+// it, so that a store holds about three segments, but at least a minute on
+// disk and a second in memory. A store of a short retention (a join window
+// of 100 ms) then holds about two seconds of records instead of two minutes,
+// which keeps its tree small and its lookups fast.
+func segmentInterval(retentionMs int64, persistent bool) int64 {
+	if persistent {
+		return max(retentionMs/2, minSegmentInterval)
+	}
+	return max(retentionMs/2, minMemorySegmentInterval)
 }
 
 func appendOrdered(dst []byte, v int64) []byte {
@@ -76,7 +87,7 @@ type segmented struct {
 
 func newSegmented(name string, raw Bytes, retention int64, persistent bool) (*segmented, error) {
 	s := &segmented{
-		name: name, raw: raw, retention: retention, interval: segmentInterval(retention),
+		name: name, raw: raw, retention: retention, interval: segmentInterval(retention, persistent),
 		persistent: persistent, dropped: math.MinInt64,
 	}
 	s.observed.Store(math.MinInt64)
