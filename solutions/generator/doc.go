@@ -12,6 +12,8 @@
 //     given rate, each followed by its payment on the payments topic, while
 //     it shows its progress.
 //
+// Seeding and generating from a program:
+//
 //	p, err := generator.NewProducer(brokers, nil)
 //	defer p.Close()
 //	err = generator.SeedCustomers(ctx, p, generator.Customers())
