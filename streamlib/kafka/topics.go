@@ -222,6 +222,12 @@ func resolveRepartitions(topo *streamlib.Topology, appID string, counts map[stri
 			known := true
 			for _, w := range writers[name] {
 				for _, src := range physical(topo, appID, w.SourceTopics) {
+					if src == name {
+						// The sub-topology reads back what it wrote (a
+						// re-keyed stream joined with a stream it also
+						// reads): its other sources decide.
+						continue
+					}
 					c, ok := counts[src]
 					if !ok {
 						known = false

@@ -3,12 +3,14 @@ package kafka
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/streamworkshop/workshop/streamlib"
 	"github.com/streamworkshop/workshop/streamlib/serde"
+	"github.com/streamworkshop/workshop/streamlib/window"
 )
 
 // wordCountTopology reads lines, repartitions words, counts them.
@@ -33,6 +35,23 @@ func rekeyedJoinTopology(t *testing.T) *streamlib.Topology {
 	orders := streamlib.Stream(b, "orders", serde.String(), serde.String())
 	byCustomer := streamlib.SelectKey(orders, func(_ string, v string) string { return v })
 	streamlib.JoinTable(byCustomer, customers, func(_, o, c string) string { return o + c }, streamlib.Named("enrich")).To("enriched")
+	topo, err := b.Build()
+	require.NoError(t, err)
+	return topo
+}
+
+// selfFeedingTopology re-keys a stream and joins it with a stream that
+// the same sub-topology reads (through a second join), as the validations
+// aggregator does: the sub-topology reads back its own repartition topic.
+func selfFeedingTopology(t *testing.T) *streamlib.Topology {
+	t.Helper()
+	b := streamlib.NewBuilder()
+	verdicts := streamlib.Stream(b, "verdicts", serde.String(), serde.String())
+	orders := streamlib.Stream(b, "orders", serde.String(), serde.String())
+	joiner := func(_, a, b string) string { return a + b }
+	rekeyed := streamlib.SelectKey(verdicts, func(_ string, v string) string { return v })
+	streamlib.Join(rekeyed, orders, joiner, window.JoinWithin(time.Minute, 0), streamlib.Named("rekeyed")).To("out")
+	streamlib.Join(verdicts, orders, joiner, window.JoinWithin(time.Minute, 0), streamlib.Named("direct")).To("out")
 	topo, err := b.Build()
 	require.NoError(t, err)
 	return topo
@@ -113,6 +132,23 @@ func TestPlanTopics(t *testing.T) {
 				Partitions: map[string]int32{"app-enrich-left-repartition": 3, "app-customers-changelog": 3},
 				Tasks:      map[int]int32{0: 3, 1: 8},
 				StoreSub:   map[string]int{"customers": 0},
+			},
+		},
+		{
+			name:     "a sub-topology that reads back its own repartition topic",
+			topo:     selfFeedingTopology,
+			existing: map[string]int32{"verdicts": 4, "orders": 4},
+			want: planSummary{
+				Partitions: map[string]int32{
+					"app-rekeyed-left-repartition":           4,
+					"app-rekeyed-this-join-store-changelog":  4,
+					"app-rekeyed-other-join-store-changelog": 4,
+					"app-direct-this-join-store-changelog":   4,
+					"app-direct-other-join-store-changelog":  4,
+				},
+				Tasks: map[int]int32{0: 4},
+				StoreSub: map[string]int{"rekeyed-this-join-store": 0, "rekeyed-other-join-store": 0,
+					"direct-this-join-store": 0, "direct-other-join-store": 0},
 			},
 		},
 	}
