@@ -32,7 +32,8 @@ const maxTracked = 10000
 //	12:00:01.231  g3fa-1    VALIDATED  in 27ms                  details ✓  fraud ✓  inventory ✓
 //	12:00:01.236  g3fa-1    ✉ jay.kreps@example.com             order-g3fa-1.eml
 //
-// It starts with the events the feed kept. Verdicts are not lines of their own: the final line shows those that
+// Times are when the system saw each event. It starts with the events the
+// feed kept. Verdicts are not lines of their own: the final line shows those that
 // arrived before it (· for one still to come). color adds ANSI colours.
 func Console(ctx context.Context, feed *Feed, w io.Writer, color bool) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -78,7 +79,11 @@ func (c *console) track(id string) *tracked {
 }
 
 func (c *console) print(e Event) {
-	at := c.paint(dim, e.Time.Local().Format("15:04:05.000"))
+	seen := e.Seen
+	if seen.IsZero() {
+		seen = e.Time
+	}
+	at := c.paint(dim, seen.Local().Format("15:04:05.000"))
 	id := fmt.Sprintf("%-9s", e.OrderID)
 	switch e.Kind {
 	case KindValidation:
@@ -91,7 +96,7 @@ func (c *console) print(e Event) {
 		t := c.track(o.ID)
 		switch o.State {
 		case domain.Created:
-			t.created = e.Time
+			t.created = seen
 			what := fmt.Sprintf("%d × %s at %.2f", o.Quantity, o.Product, o.Price)
 			fmt.Fprintf(c.w, "%s  %s %s  %-24s %s\n", at, id, c.paint(cyan, fmt.Sprintf("%-9s", o.State)), what, customerText(e.Customer, o.CustomerID))
 		case domain.Validated, domain.Failed:
@@ -101,7 +106,7 @@ func (c *console) print(e Event) {
 			}
 			took := ""
 			if !t.created.IsZero() {
-				took = "in " + e.Time.Sub(t.created).Round(time.Millisecond).String()
+				took = "in " + seen.Sub(t.created).Round(time.Millisecond).String()
 			}
 			fmt.Fprintf(c.w, "%s  %s %s  %-24s %s\n", at, id, c.paint(color, fmt.Sprintf("%-9s", o.State)), took, c.verdicts(t))
 			delete(c.orders, o.ID)

@@ -25,8 +25,12 @@ const (
 type Event struct {
 	// Seq numbers the feed's events from 1, in the order published.
 	Seq int64 `json:"seq"`
-	// Time is when it happened: the timestamp of the record that says so.
+	// Time is when it happened: the timestamp of the record that says so
+	// (a service's output carries the timestamp of the input it came
+	// from, so an order's states share their CREATED time).
 	Time time.Time `json:"time"`
+	// Seen is when the system's monitor saw it.
+	Seen time.Time `json:"seen"`
 	// Kind is KindOrder, KindValidation or KindEmail.
 	Kind    string `json:"kind"`
 	OrderID string `json:"orderId"`

@@ -98,7 +98,7 @@ func TestConsole(t *testing.T) {
 		{Kind: system.KindOrder, OrderID: o.ID, Order: &o, Customer: jay, Time: t0},
 		v(domain.OrderDetailsCheck, domain.Pass),
 		v(domain.InventoryCheck, domain.Fail),
-		{Kind: system.KindOrder, OrderID: o.ID, Order: &failed, Time: t0.Add(27 * time.Millisecond)},
+		{Kind: system.KindOrder, OrderID: o.ID, Order: &failed, Time: t0, Seen: t0.Add(27 * time.Millisecond)},
 		v(domain.FraudCheck, domain.Pass), // late: after the FAILED line
 		{Kind: system.KindEmail, OrderID: o.ID, To: "jay.kreps@example.com", Where: "/tmp/outbox/order-g1-1.eml", Time: t0.Add(30 * time.Millisecond)},
 		{Kind: system.KindOrder, OrderID: stranger.ID, Order: &stranger, Time: t0.Add(time.Second)},

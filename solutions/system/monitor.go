@@ -40,6 +40,7 @@ func buildMonitor(b *streamlib.Builder, feed *Feed) {
 func stamped(s streamlib.KStream[string, Event]) streamlib.KStream[string, Event] {
 	return streamlib.MapRecord(s, func(r streamlib.Record[string, Event]) (streamlib.Record[string, Event], bool) {
 		r.Value.Time = time.UnixMilli(r.Timestamp)
+		r.Value.Seen = time.Now()
 		return r, true
 	})
 }
@@ -59,7 +60,8 @@ func announcing(next email.Emailer, feed *Feed, where func(email.Email) string) 
 			return err
 		}
 		c := e.Customer
-		feed.Publish(Event{Time: time.Now(), Kind: KindEmail, OrderID: e.Order.ID, Customer: &c, To: c.Email, Where: where(e)})
+		now := time.Now()
+		feed.Publish(Event{Time: now, Seen: now, Kind: KindEmail, OrderID: e.Order.ID, Customer: &c, To: c.Email, Where: where(e)})
 		return nil
 	})
 }
