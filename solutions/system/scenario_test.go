@@ -51,8 +51,11 @@ func start(t *testing.T, ctx context.Context, e env, cfg system.Config) *system.
 	t.Helper()
 	cfg.Kafka = platform.Kafka{BootstrapServers: strings.Join(e.brokers, ",")}
 	cfg.AppIDPrefix = e.prefix
-	if os.Getenv("SYSTEM_TEST_LOG") != "" {
-		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// SYSTEM_TEST_LOG=info (or debug, warn, error) shows the services' logs.
+	if level := os.Getenv("SYSTEM_TEST_LOG"); level != "" {
+		var l slog.Level
+		require.NoError(t, l.UnmarshalText([]byte(level)), "SYSTEM_TEST_LOG")
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
 	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
