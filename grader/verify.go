@@ -400,19 +400,7 @@ func describeStub(leaves []*gotest.Test, expected []workshop.ExpectedTest) strin
 		total-len(passes), total, len(passes), strings.Join(shown, ", "))
 }
 
-func inheritedTask(res *gotest.Result, name string) string {
-	for n := name; n != ""; {
-		if t := res.Test(n); t != nil && t.Task() != "" {
-			return t.Task()
-		}
-		i := strings.LastIndexByte(n, '/')
-		if i < 0 {
-			return ""
-		}
-		n = n[:i]
-	}
-	return ""
-}
+func inheritedTask(res *gotest.Result, name string) string { return res.InheritedTask(name) }
 
 // manifestEntry computes what the manifest should record for ex.
 func (a *app) manifestEntry(ex *workshop.Exercise, sol, stub *runner.Run) (*workshop.ExerciseManifest, error) {
