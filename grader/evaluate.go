@@ -99,6 +99,19 @@ func (a *app) hintLevels(ex *workshop.Exercise) int {
 	return len(hs)
 }
 
+// statusExit is status's exit code: 4 when a suite was edited, 0 otherwise.
+// Unfinished exercises are no error: they are where a learner is, and the
+// first thing a newcomer runs should not end in "exit status 1". A script
+// that needs "all done" as an exit code runs check, or reads status -json.
+func statusExit(exs []*report.Exercise) int {
+	for _, e := range exs {
+		if !e.Counted {
+			return exitIntegrity
+		}
+	}
+	return exitOK
+}
+
 // exitFor is the exit code for learner results: 4 when a suite was edited,
 // 1 when not everything passes, 0 otherwise.
 func exitFor(exs []*report.Exercise) int {

@@ -32,7 +32,7 @@ func statusCmd() *command {
 				if err := report.WriteJSON(a.io.out, report.ToSummary(exs)); err != nil {
 					return a.envError(err)
 				}
-				return exitFor(exs)
+				return statusExit(exs)
 			}
 			o := a.textOptions()
 			if n := report.Next(exs); n != nil {
@@ -41,7 +41,7 @@ func statusCmd() *command {
 			if err := report.WriteStatus(a.io.out, exs, o); err != nil {
 				return a.envError(err)
 			}
-			return exitFor(exs)
+			return statusExit(exs)
 		},
 	}
 }
