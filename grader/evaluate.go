@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -86,6 +87,21 @@ func (a *app) evaluateAll(ctx context.Context, exs []*workshop.Exercise, st *wor
 		}
 	}
 	return out, nil
+}
+
+// withAbsent adds the roster's exercises that the checkout lacks to exs, in
+// ID order, so that status and list show the whole workshop.
+func (a *app) withAbsent(exs []*report.Exercise) []*report.Exercise {
+	absent := a.ws.Absent()
+	if len(absent) == 0 {
+		return exs
+	}
+	out := append([]*report.Exercise{}, exs...)
+	for _, e := range absent {
+		out = append(out, report.AbsentExercise(e.ID, e.Slug, e.Title))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 func (a *app) loadState() (*workshop.State, error) { return workshop.LoadState(a.ws.Root) }

@@ -28,6 +28,7 @@ func statusCmd() *command {
 			if err != nil {
 				return a.envError(err)
 			}
+			exs = a.withAbsent(exs)
 			if a.opts.json {
 				if err := report.WriteJSON(a.io.out, report.ToSummary(exs)); err != nil {
 					return a.envError(err)
@@ -58,6 +59,7 @@ func listCmd() *command {
 			if err != nil {
 				return a.envError(err)
 			}
+			exs = a.withAbsent(exs)
 			if a.opts.json {
 				if err := report.WriteJSON(a.io.out, report.ToSummary(exs)); err != nil {
 					return a.envError(err)

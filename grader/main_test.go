@@ -426,12 +426,56 @@ func TestReset(t *testing.T) {
 	require.Equal(t, exitOK, code, "the suite is pristine again (0, not 4)")
 }
 
+// roster is a grader/workshop.json for the fixture that names an exercise
+// the fixture does not have, as a clone older than exercise 05 would.
+const roster = `{"exercises": [
+	{"id": "01", "slug": "01-sum", "title": "Adding numbers"},
+	{"id": "02", "slug": "02-words", "title": "Counting words"},
+	{"id": "03", "slug": "03-wait", "title": "Waiting"},
+	{"id": "04", "slug": "04-query", "title": "A first query"},
+	{"id": "05", "slug": "05-stream", "title": "A stream"}
+]}`
+
+func TestAnExerciseNotInTheCheckout(t *testing.T) {
+	root := fixture(t)
+	write(t, root, "grader/workshop.json", roster)
+
+	code, out, _ := grader(t, "", "status", "-C", root)
+	require.Equal(t, exitOK, code, out)
+	for _, want := range []string{
+		"04  A first query        not started             0/1     0/5",
+		"05  A stream             not in this checkout      -       -",
+		"05-stream is not in this checkout yet: pull the workshop's latest version (git pull) to get it.",
+		"0/4 exercises · 0/17 points",
+		"Next: 01-sum (Adding numbers): start it.",
+	} {
+		require.Contains(t, out, want)
+	}
+
+	code, out, _ = grader(t, "", "status", "-json", "-C", root)
+	require.Equal(t, exitOK, code)
+	var s report.Summary
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	require.Equal(t, 4, s.Count)
+	require.Len(t, s.Exercises, 4)
+	require.Equal(t, []string{"05-stream"}, s.Absent)
+
+	_, out, _ = grader(t, "", "list", "-C", root)
+	require.Contains(t, out, "05  A stream             not in this checkout")
+
+	code, _, stderr := grader(t, "", "check", "05", "-C", root)
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, "05-stream (A stream) is not in this checkout yet")
+}
+
 func TestVerify(t *testing.T) {
 	skipShort(t)
 	root := fixture(t)
+	write(t, root, "grader/workshop.json", roster)
 	code, out, _ := grader(t, "", "verify", "-C", root, "-timeout", "2s")
 	require.Equal(t, exitOK, code, out)
 	require.Contains(t, out, "verify: all 4 exercise(s) good")
+	require.Contains(t, out, "warn roster: grader/workshop.json lists 05-stream, which has no folder here")
 	require.Contains(t, out, "3 of 4 tests fail on the stub; 1 pass already (TestMean/empty)")
 	require.Contains(t, out, "warn stub is fast")
 
@@ -456,6 +500,9 @@ func TestVerify(t *testing.T) {
 		{"a test tagged with an undeclared task", func(r string) {
 			appendTo(t, r, "exercises/01-sum/sum_test.go", "\nfunc TestMore(t *testing.T) { t.Attr(\"task\", \"1.9\") }\n")
 		}, "tests are tagged with tasks that exercise.json does not declare: 1.9"},
+		{"an exercise missing from the roster", func(r string) {
+			write(t, r, "grader/workshop.json", `{"exercises": [{"id": "01", "slug": "01-sum", "title": "Adding numbers"}]}`)
+		}, "grader/workshop.json does not list 02-words, 03-wait, 04-query"},
 		{"a points override for a test that does not exist", func(r string) {
 			write(t, r, "grader/points.json", `{"exercises": {"01": {"tests": {"TestSume": 3}}}}`)
 		}, `01-sum: no test "TestSume"`},

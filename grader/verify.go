@@ -116,6 +116,7 @@ func (a *app) verify(ctx context.Context, exs []*workshop.Exercise, whole, updat
 
 	global := &verification{}
 	a.checkPointsConfig(global, vs)
+	a.checkRoster(global)
 	if whole {
 		a.checkManifestExtras(global)
 	}
@@ -514,6 +515,27 @@ func (a *app) checkManifestExtras(g *verification) {
 	if len(stale) > 0 {
 		g.add("manifest", false, "%s lists exercises that no longer exist: %s (run `%s verify -update`)",
 			workshop.ManifestPath, strings.Join(stale, ", "), a.cmdName)
+	}
+}
+
+// checkRoster checks grader/workshop.json, when there is one, against the
+// exercise folders: every folder must be on it (or status would not show
+// the exercise in its place); an exercise on it without a folder is only a
+// warning, since it may be on its way (another branch, a later release).
+func (a *app) checkRoster(g *verification) {
+	if a.ws.Roster == nil {
+		return
+	}
+	var unlisted []string
+	for _, ex := range a.ws.Unlisted() {
+		unlisted = append(unlisted, ex.Slug)
+	}
+	if len(unlisted) > 0 {
+		g.add("roster", false, "%s does not list %s: add {\"id\", \"slug\", \"title\"} for each",
+			workshop.RosterPath, strings.Join(unlisted, ", "))
+	}
+	for _, e := range a.ws.Absent() {
+		g.warn("roster", "%s lists %s, which has no folder here: status shows it as not in this checkout", workshop.RosterPath, e.Slug)
 	}
 }
 

@@ -191,7 +191,7 @@ func (a *app) statusInline(ctx context.Context) {
 		a.envError(err)
 		return
 	}
-	report.WriteList(a.io.out, exs, a.textOptions())
+	report.WriteList(a.io.out, a.withAbsent(exs), a.textOptions())
 }
 
 func (a *app) isTTY() bool {
