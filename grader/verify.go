@@ -128,7 +128,7 @@ func (a *app) verify(ctx context.Context, exs []*workshop.Exercise, whole, updat
 		for _, v := range vs {
 			if !v.failed(true) {
 				for i := range v.checks {
-					if v.checks[i].Name == "manifest" {
+					if v.checks[i].Name == "manifest" && v.checks[i].Status != "pass" {
 						v.checks[i] = check{Name: "manifest", Status: "pass", Detail: "updated"}
 					}
 				}
