@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -424,6 +425,27 @@ func TestReset(t *testing.T) {
 	require.Contains(t, out, "removed exercises/01-sum/extra_test.go")
 	code, _, _ = grader(t, "", "status", "-C", root)
 	require.Equal(t, exitOK, code, "the suite is pristine again (0, not 4)")
+
+	// -json says what it did, for editors and scripts; it cannot ask.
+	write(t, root, "exercises/01-sum/sum.go", "package sum // again\n")
+	code, _, stderr := grader(t, "", "reset", "01", "-json", "-C", root)
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, "add -yes")
+	code, out, _ = grader(t, "", "reset", "01", "-json", "-yes", "-C", root)
+	require.Equal(t, exitOK, code, out)
+	var did struct {
+		Restored, Removed []string
+		Backup            *string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &did), out)
+	require.Equal(t, []string{"exercises/01-sum/sum.go"}, did.Restored)
+	require.Empty(t, did.Removed)
+	require.NotNil(t, did.Backup)
+	kept, err = os.ReadFile(filepath.Join(root, filepath.FromSlash(*did.Backup), "exercises", "01-sum", "sum.go"))
+	require.NoError(t, err)
+	require.Equal(t, "package sum // again\n", string(kept))
+	_, out, _ = grader(t, "", "reset", "01", "-json", "-yes", "-C", root)
+	require.JSONEq(t, `{"restored": [], "removed": [], "backup": null}`, out)
 }
 
 // roster is a grader/workshop.json for the fixture that names an exercise
@@ -614,6 +636,39 @@ func TestWatch(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "02", st.Current)
 	require.Equal(t, []int{1}, st.Hints["02"])
+}
+
+func TestWatchJSON(t *testing.T) {
+	skipShort(t)
+	root := fixture(t)
+	out := &syncBuffer{}
+	a := &app{io: stdio{in: strings.NewReader(""), out: out, err: io.Discard}, opts: options{dir: root, jobs: 2, json: true}, cmdName: "go run ./grader"}
+	require.Equal(t, exitOK, a.open())
+	changes := make(chan string)
+	lines := make(chan string)
+	w := &watchLoop{a: a, lines: lines, watch: func(context.Context, []string) (<-chan string, error) { return changes, nil }}
+	ex, err := a.ws.Find("01")
+	require.NoError(t, err)
+	done := make(chan int)
+	go func() { done <- w.run(context.Background(), ex) }()
+
+	at := waitFor(t, out, 0, `"exercise": "01-sum"`)
+	cp(t, root, "solutions/sum/sum.go", "exercises/01-sum/sum.go")
+	changes <- filepath.Join(root, "exercises", "01-sum", "sum.go")
+	waitFor(t, out, at, `"exercise": "01-sum"`)
+	lines <- "q"
+	require.Equal(t, exitOK, <-done)
+
+	// The output is nothing but results.json documents, one per run.
+	dec := json.NewDecoder(strings.NewReader(out.String()))
+	var statuses []string
+	for dec.More() {
+		var r report.Results
+		require.NoError(t, dec.Decode(&r), out.String())
+		require.Equal(t, 3, r.Version)
+		statuses = append(statuses, r.Status)
+	}
+	require.Equal(t, []string{"fail", "pass"}, statuses)
 }
 
 func TestWatchDirsReportsChanges(t *testing.T) {
