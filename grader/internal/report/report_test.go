@@ -186,6 +186,25 @@ func TestWriteCheck(t *testing.T) {
 	}
 }
 
+func TestWriteCheckOfAnUntouchedStub(t *testing.T) {
+	e := sampleNotStarted()
+	e.Tests = append(e.Tests, Test{Name: "TestNothingWritten", Status: TestPass, MaxPoints: 1})
+	e.Passed, e.Total, e.MaxScore = 1, 2, 4
+	var b bytes.Buffer
+	require.NoError(t, WriteCheck(&b, e, nil, Options{}))
+	require.Contains(t, b.String(), "1/2 tests pass · 0/4 points\n(the stub is untouched: points count from your first change)")
+}
+
+func TestWriteCheckSaysARepeatedMessageOnce(t *testing.T) {
+	e := sampleFailing()
+	msg := "x_test.go:25: Store() = nil\n    TODO 3.1: return the store's builder\ndid not run: TestStore failed before reaching this case"
+	e.Tests = []Test{{Name: "TestStore/name", Task: "3.1", Status: TestFail, Message: msg}, {Name: "TestStore/logged", Task: "3.1", Status: TestFail, Message: msg}}
+	var b bytes.Buffer
+	require.NoError(t, WriteCheck(&b, e, nil, Options{}))
+	require.Equal(t, 1, bytes.Count(b.Bytes(), []byte("TODO 3.1: return the store's builder")))
+	require.Contains(t, b.String(), "  FAIL    TestStore/logged\n      (the same message as above)\n")
+}
+
 func TestWriteCheckTruncatesLongMessages(t *testing.T) {
 	e := sampleFailing()
 	long := ""

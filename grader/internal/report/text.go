@@ -84,6 +84,11 @@ func WriteCheck(w io.Writer, e *Exercise, next *Exercise, o Options) error {
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "%s  %d/%d tests pass · %d/%d points\n",
 		s.bar(e.Passed, e.Total, 20), e.Passed, e.Total, e.Score, e.MaxScore)
+	if e.Status == NotStarted && e.Passed > 0 {
+		// Some tests hold on a stub that does nothing ("a bad request
+		// writes nothing"); they earn points once the work has begun.
+		b.WriteString(s.Dim("(the stub is untouched: points count from your first change)") + "\n")
+	}
 	b.WriteString(nextStep(e, next, o) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -131,11 +136,19 @@ func writeTasks(b *strings.Builder, e *Exercise, o Options) {
 			count = s.Green(count)
 		}
 		fmt.Fprintf(b, "%s  %s\n", s.Bold(head), count)
+		prev := ""
 		for _, t := range tests {
 			fmt.Fprintf(b, "  %s %s\n", s.testMark(t.Status), t.Name)
 			if t.Status == TestPass && !o.Verbose {
 				continue
 			}
+			// A parent's t.Fatal stops all its cases with one message:
+			// say it once.
+			if t.Message != "" && t.Message == prev && t.Output == "" && !o.Verbose {
+				fmt.Fprintf(b, "      %s\n", s.Dim("(the same message as above)"))
+				continue
+			}
+			prev = t.Message
 			var lines []string
 			if msg := strings.TrimRight(t.Message, "\n "); msg != "" {
 				lines = append(lines, strings.Split(msg, "\n")...)
