@@ -523,6 +523,9 @@ func TestVerify(t *testing.T) {
 		{"a test tagged with an undeclared task", func(r string) {
 			appendTo(t, r, "exercises/01-sum/sum_test.go", "\nfunc TestMore(t *testing.T) { t.Attr(\"task\", \"1.9\") }\n")
 		}, "tests are tagged with tasks that exercise.json does not declare: 1.9"},
+		{"a hint that names a file that does not exist", func(r string) {
+			write(t, r, "exercises/01-sum/HINTS.md", "## Hint 1\nOpen `sum.go`, then `text/text.go`.\n## Hint 2\nSee `text/gone.go`.\n## Hint 3\nx\n")
+		}, "README.md or HINTS.md names files that do not exist: HINTS.md: text/gone.go\n"},
 		{"an exercise missing from the roster", func(r string) {
 			write(t, r, "grader/workshop.json", `{"exercises": [{"id": "01", "slug": "01-sum", "title": "Adding numbers"}]}`)
 		}, "grader/workshop.json does not list 02-words, 03-wait, 04-query"},

@@ -9,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -230,6 +231,12 @@ func (a *app) verifyExercise(ctx context.Context, ex *workshop.Exercise) (*verif
 		v.add("hints", ok, "levels %s (want 1, 2, 3, each with text)", strings.Join(levels, ", "))
 	}
 
+	// The files the README and the hints send the learner to exist: a hint
+	// that names a file renamed since gives nothing.
+	if missing := a.missingDocFiles(ex); len(missing) > 0 {
+		v.add("doc links", false, "README.md or HINTS.md names files that do not exist: %s", strings.Join(missing, ", "))
+	}
+
 	// The stub: compiles, and the suite fails on it.
 	stubRun, err := runner.Test(ctx, runner.Spec{Root: a.ws.Root, Package: ex.Package(), Timeout: timeout})
 	if err != nil {
@@ -367,6 +374,36 @@ func (a *app) verifyExercise(ctx context.Context, ex *workshop.Exercise) (*verif
 		v.add("manifest", true, "suite and stub match %s", workshop.ManifestPath)
 	}
 	return v, nil
+}
+
+// docFile matches a file name in backquotes, the way the exercises' docs
+// name the files a learner should open ("`streamlib/join.go`").
+var docFile = regexp.MustCompile("`([A-Za-z0-9_.\\-/]+\\.(?:go|sql|md|json))`")
+
+// missingDocFiles returns the files named in ex's README.md and HINTS.md
+// that exist neither in the exercise folder nor from the root.
+func (a *app) missingDocFiles(ex *workshop.Exercise) []string {
+	var missing []string
+	seen := map[string]bool{}
+	for _, doc := range []string{"README.md", "HINTS.md"} {
+		b, err := os.ReadFile(a.ws.Abs(ex.Dir() + "/" + doc))
+		if err != nil {
+			continue // a missing HINTS.md is the hints check's to report
+		}
+		for _, m := range docFile.FindAllStringSubmatch(string(b), -1) {
+			f := m[1]
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			_, errHere := os.Stat(a.ws.Abs(ex.Dir() + "/" + f))
+			_, errRoot := os.Stat(a.ws.Abs(f))
+			if errHere != nil && errRoot != nil {
+				missing = append(missing, doc+": "+f)
+			}
+		}
+	}
+	return missing
 }
 
 // describeStub summarizes how the suite fares on the stub, from the run's
