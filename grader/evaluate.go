@@ -104,6 +104,25 @@ func (a *app) withAbsent(exs []*report.Exercise) []*report.Exercise {
 	return out
 }
 
+// allDone is what a command says when no exercise is left to do, with what
+// follows (after a colon), and the git pull that brings the roster's
+// exercises this checkout lacks.
+func (a *app) allDone(then string) string {
+	msg := "Every exercise is done"
+	if len(a.ws.Absent()) > 0 {
+		msg = "Every exercise of this checkout is done"
+	}
+	if then != "" {
+		msg += ": " + then
+	} else {
+		msg += "."
+	}
+	if len(a.ws.Absent()) > 0 {
+		msg += " The others come with git pull."
+	}
+	return msg
+}
+
 func (a *app) loadState() (*workshop.State, error) { return workshop.LoadState(a.ws.Root) }
 
 // hintLevels returns how many hints an exercise has (3 when unreadable).

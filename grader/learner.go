@@ -95,7 +95,7 @@ func checkCmd() *command {
 			} else if ex, err = a.current(ctx, st); err != nil {
 				return a.envError(err)
 			} else if ex == nil {
-				fmt.Fprintln(a.io.out, "Every exercise is done.")
+				fmt.Fprintln(a.io.out, a.allDone(""))
 				return exitOK
 			}
 			e, err := a.evaluate(ctx, ex, st, runAlways)

@@ -39,7 +39,7 @@ func watchCmd() *command {
 			} else if ex, err = a.current(ctx, st); err != nil {
 				return a.envError(err)
 			} else if ex == nil {
-				fmt.Fprintln(a.io.out, "Every exercise is done: nothing to watch. Well done!")
+				fmt.Fprintln(a.io.out, a.allDone("nothing to watch. Well done!"))
 				return exitOK
 			}
 			if !poll && needsPolling(a.ws.Root) {
