@@ -58,9 +58,8 @@ func NewProducer(env *Env) (*Producer, error) {
 	c.Producer.RequiredAcks = sarama.WaitForAll
 	c.Producer.Return.Successes = true
 	c.Producer.Return.Errors = true
-	c.Producer.Flush.Bytes = 512 << 10
+	c.Producer.Flush.Bytes = 256 << 10
 	c.Producer.Flush.Frequency = time.Millisecond
-	c.Producer.MaxMessageBytes = 4 << 20
 	c.ChannelBufferSize = 4096
 	ap, err := sarama.NewAsyncProducer(env.Brokers, c)
 	if err != nil {

@@ -30,11 +30,14 @@ type RunResult struct {
 	RecordsPerSec float64 `json:"records_per_s"`
 	// StartupMs is the time from starting the implementation to its first
 	// result (group join, restore), not part of RecordsPerSec.
-	StartupMs  float64 `json:"startup_ms"`
-	P50Ms      float64 `json:"p50_ms"`
-	P99Ms      float64 `json:"p99_ms"`
-	Latencies  int     `json:"latency_samples"`
-	Duplicates int64   `json:"duplicates"`
+	StartupMs float64 `json:"startup_ms"`
+	// CPUUsPerRecord is the process's CPU time per record while it works
+	// through the input (see Reader.CPUPerRecord).
+	CPUUsPerRecord float64 `json:"cpu_us_per_record"`
+	P50Ms          float64 `json:"p50_ms"`
+	P99Ms          float64 `json:"p99_ms"`
+	Latencies      int     `json:"latency_samples"`
+	Duplicates     int64   `json:"duplicates"`
 }
 
 // Run loads a fresh topic set with the job's input, starts the
@@ -89,7 +92,7 @@ func Run(ctx context.Context, b Broker, s Settings, j Job) (RunResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("throughput: %w", err)
 	}
-	res.RecordsPerSec, res.StartupMs = perSec, ms(startup)
+	res.RecordsPerSec, res.StartupMs, res.CPUUsPerRecord = perSec, ms(startup), reader.CPUPerRecord()
 
 	if s.LatencyRecords > 0 {
 		err := prod.Pace(ctx, j.Records, j.Records+s.LatencyRecords, s.LatencyRate, sent, func(seq int64) Record { return j.Input(env, seq) })

@@ -61,6 +61,7 @@ type LibRuns struct {
 	RecordsPerSec harness.Spread `json:"records_per_s"`
 	P50Ms         harness.Spread `json:"p50_ms"`
 	P99Ms         harness.Spread `json:"p99_ms"`
+	CPUUs         harness.Spread `json:"cpu_us_per_record"`
 	// VsGoka and VsCeiling are this library's median records/s divided by
 	// goka's on the same workload and by the ceiling's (0: not measured).
 	VsGoka    float64 `json:"vs_goka,omitempty"`
@@ -87,13 +88,15 @@ func (r *Result) Add(workload, about, lib string, records int64) *LibRuns {
 
 // Summarize computes the spreads of the runs.
 func (lr *LibRuns) Summarize() {
-	var tput, p50, p99 []float64
+	var tput, p50, p99, cpu []float64
 	for _, run := range lr.Runs {
+		cpu = append(cpu, run.CPUUsPerRecord)
 		tput = append(tput, run.RecordsPerSec)
 		p50 = append(p50, run.P50Ms)
 		p99 = append(p99, run.P99Ms)
 	}
 	lr.RecordsPerSec, lr.P50Ms, lr.P99Ms = harness.SpreadOf(tput), harness.SpreadOf(p50), harness.SpreadOf(p99)
+	lr.CPUUs = harness.SpreadOf(cpu)
 }
 
 func (r *Result) find(workload, lib string) *LibRuns {
@@ -123,7 +126,7 @@ func (r *Result) Ratios() {
 
 // Header is the printed table's heading.
 func Header() string {
-	return fmt.Sprintf("%-15s %-10s %29s %17s %17s %7s %9s", "workload", "lib", "records/s min / median / max", "p50 ms (median)", "p99 ms (median)", "÷goka", "÷ceiling")
+	return fmt.Sprintf("%-15s %-10s %29s %8s %8s %8s %7s %9s", "workload", "lib", "records/s min / median / max", "p50 ms", "p99 ms", "cpu µs", "÷goka", "÷ceiling")
 }
 
 // Lines are the printed table's rows of a workload.
@@ -134,8 +137,8 @@ func (r *Result) Lines(workload string) []string {
 			continue
 		}
 		s := lr.RecordsPerSec
-		line := fmt.Sprintf("%-15s %-10s %9s / %7s / %7s %17.1f %17.1f %7s %9s", lr.Workload, lr.Lib,
-			human(s.Min), human(s.Median), human(s.Max), lr.P50Ms.Median, lr.P99Ms.Median, ratio(lr.VsGoka), ratio(lr.VsCeiling))
+		line := fmt.Sprintf("%-15s %-10s %9s / %7s / %7s %8.1f %8.1f %8.1f %7s %9s", lr.Workload, lr.Lib,
+			human(s.Min), human(s.Median), human(s.Max), lr.P50Ms.Median, lr.P99Ms.Median, lr.CPUUs.Median, ratio(lr.VsGoka), ratio(lr.VsCeiling))
 		out = append(out, line)
 	}
 	return out
