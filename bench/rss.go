@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/IBM/sarama"
 
 	"github.com/streamworkshop/workshop/bench/internal/harness"
 	"github.com/streamworkshop/workshop/streamlib"
@@ -40,6 +43,8 @@ func rss(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("rss", flag.ContinueOnError)
 	servers := fs.String("bootstrap-servers", "", "a real broker (default: an embedded one in this process)")
 	n := fs.Int64("n", 1_000_000, "records, each with a key of its own")
+	heap := fs.String("heapprofile", "", "write a heap profile of the worker here when half the records are counted")
+	fetch := fs.Int("fetch-bytes", 0, "the worker's sarama Consumer.Fetch.Default (0: streamlib's default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -74,7 +79,7 @@ func rss(ctx context.Context, args []string) error {
 		return err
 	}
 	cmd := exec.CommandContext(ctx, self, rssWorkerCmd, "--bootstrap-servers", strings.Join(env.Brokers, ","),
-		"--topic", topic, "--n", strconv.FormatInt(*n, 10), "--state-dir", env.StateDir, "--app", env.Group("rss-count"))
+		"--topic", topic, "--n", strconv.FormatInt(*n, 10), "--state-dir", env.StateDir, "--app", env.Group("rss-count"), "--heapprofile", *heap, "--fetch-bytes", strconv.Itoa(*fetch))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -99,6 +104,8 @@ func rssWorker(ctx context.Context, args []string) error {
 	n := fs.Int64("n", 0, "records to wait for")
 	dir := fs.String("state-dir", "", "state directory")
 	appID := fs.String("app", "", "application ID")
+	heap := fs.String("heapprofile", "", "heap profile at half way")
+	fetch := fs.Int("fetch-bytes", 0, "sarama Consumer.Fetch.Default (0: streamlib's default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -109,7 +116,11 @@ func rssWorker(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	app, err := kafka.New(topo, kafka.Config{ApplicationID: *appID, BootstrapServers: strings.Split(*servers, ","), StateDir: *dir})
+	cfg := kafka.Config{ApplicationID: *appID, BootstrapServers: strings.Split(*servers, ","), StateDir: *dir}
+	if *fetch > 0 {
+		cfg.Sarama = func(c *sarama.Config) { c.Consumer.Fetch.Default = int32(*fetch) }
+	}
+	app, err := kafka.New(topo, cfg)
 	if err != nil {
 		return err
 	}
@@ -117,7 +128,13 @@ func rssWorker(ctx context.Context, args []string) error {
 	if err := app.Start(ctx); err != nil {
 		return err
 	}
-	for app.Metrics().RecordsIn < *n {
+	for in := int64(0); in < *n; in = app.Metrics().RecordsIn {
+		if *heap != "" && in >= *n/2 {
+			if err := writeHeap(*heap); err != nil {
+				return err
+			}
+			*heap = ""
+		}
 		select {
 		case <-app.Done():
 			return fmt.Errorf("count stopped early: %w", app.Err())
@@ -139,6 +156,15 @@ func rssWorker(ctx context.Context, args []string) error {
 	size, _ := dirSize(*dir)
 	rep := rssReport{Records: *n, Seconds: elapsed.Seconds(), PeakRSSMiB: peak, FinalRSSMiB: final, StoreMiB: float64(size) / (1 << 20)}
 	return json.NewEncoder(os.Stdout).Encode(rep)
+}
+
+func writeHeap(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.WriteHeapProfile(f)
 }
 
 // procStatus reads a kB field of /proc/self/status, in MiB.
