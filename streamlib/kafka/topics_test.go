@@ -40,18 +40,22 @@ func rekeyedJoinTopology(t *testing.T) *streamlib.Topology {
 	return topo
 }
 
-// selfFeedingTopology re-keys a stream and joins it with a stream that
-// the same sub-topology reads (through a second join), as the validations
-// aggregator does: the sub-topology reads back its own repartition topic.
-func selfFeedingTopology(t *testing.T) *streamlib.Topology {
+// selfRepartitionTopology is the validations aggregator's shape: checks
+// are counted per order, re-keyed (which repartitions) and joined with
+// orders, which the sub-topology of the count reads too: one
+// sub-topology writes and reads the repartition topic.
+func selfRepartitionTopology(t *testing.T) *streamlib.Topology {
 	t.Helper()
 	b := streamlib.NewBuilder()
-	verdicts := streamlib.Stream(b, "verdicts", serde.String(), serde.String())
 	orders := streamlib.Stream(b, "orders", serde.String(), serde.String())
-	joiner := func(_, a, b string) string { return a + b }
-	rekeyed := streamlib.SelectKey(verdicts, func(_ string, v string) string { return v })
-	streamlib.Join(rekeyed, orders, joiner, window.JoinWithin(time.Minute, 0), streamlib.Named("rekeyed")).To("out")
-	streamlib.Join(verdicts, orders, joiner, window.JoinWithin(time.Minute, 0), streamlib.Named("direct")).To("out")
+	checks := streamlib.Stream(b, "checks", serde.String(), serde.String())
+	passes := streamlib.Count(streamlib.GroupByKey(checks), streamlib.Materialized("passes")).ToStream()
+	rekeyed := streamlib.Map(passes, func(k string, n int64) (string, int64) { return k, n })
+	streamlib.Join(rekeyed, orders, func(_ string, n int64, o string) string { return o },
+		window.JoinWithin(time.Minute, 0), streamlib.Named("done")).To("done")
+	// Checks joined with orders as they are: one sub-topology reads both.
+	streamlib.Join(checks, orders, func(_ string, c, o string) string { return c + o },
+		window.JoinWithin(time.Minute, 0), streamlib.Named("checked")).To("checked")
 	topo, err := b.Build()
 	require.NoError(t, err)
 	return topo
@@ -135,20 +139,21 @@ func TestPlanTopics(t *testing.T) {
 			},
 		},
 		{
-			name:     "a sub-topology that reads back its own repartition topic",
-			topo:     selfFeedingTopology,
-			existing: map[string]int32{"verdicts": 4, "orders": 4},
+			name:     "a sub-topology that reads the repartition topic it writes",
+			topo:     selfRepartitionTopology,
+			existing: map[string]int32{"orders": 4, "checks": 4},
 			want: planSummary{
 				Partitions: map[string]int32{
-					"app-rekeyed-left-repartition":           4,
-					"app-rekeyed-this-join-store-changelog":  4,
-					"app-rekeyed-other-join-store-changelog": 4,
-					"app-direct-this-join-store-changelog":   4,
-					"app-direct-other-join-store-changelog":  4,
+					"app-done-left-repartition":           4,
+					"app-done-other-join-store-changelog": 4, "app-done-this-join-store-changelog": 4,
+					"app-checked-other-join-store-changelog": 4, "app-checked-this-join-store-changelog": 4,
+					"app-passes-changelog": 4,
 				},
 				Tasks: map[int]int32{0: 4},
-				StoreSub: map[string]int{"rekeyed-this-join-store": 0, "rekeyed-other-join-store": 0,
-					"direct-this-join-store": 0, "direct-other-join-store": 0},
+				StoreSub: map[string]int{
+					"done-other-join-store": 0, "done-this-join-store": 0,
+					"checked-other-join-store": 0, "checked-this-join-store": 0, "passes": 0,
+				},
 			},
 		},
 	}
