@@ -246,6 +246,18 @@ func runEndToEnd(t *testing.T, e env, cfg system.Config) {
 		require.Contains(t, body, `"customer":"Jay Kreps"`)
 	})
 
+	t.Run("the feed told it all", func(t *testing.T) {
+		eventually(t, "the events of order one", func() (bool, string) {
+			kinds := map[string]int{}
+			for _, ev := range s.Feed().Recent() {
+				if ev.OrderID == "one" {
+					kinds[ev.Kind]++
+				}
+			}
+			return kinds[system.KindOrder] == 2 && kinds[system.KindValidation] == 3 && kinds[system.KindEmail] == 1, fmt.Sprint(kinds)
+		})
+	})
+
 	t.Run("the orders topic holds each accepted order twice, nothing else", func(t *testing.T) {
 		recs, err := snapshot.Read(ctx, e.brokers, domain.OrdersTopic(), nil)
 		require.NoError(t, err)
