@@ -121,6 +121,7 @@ func bench(ctx context.Context, args []string) error {
 	fmt.Printf("broker: %s; %d records (%d keys, %d-byte values, %d partitions), %d run(s) each\n",
 		broker.Name(), s.Records, s.Keys, s.ValueSize, s.Partitions, *runs)
 	fmt.Println(report.Header())
+	var failed []error
 	for _, w := range workload.All(workload.Options{Goroutines: *goroutines}) {
 		if len(wantWork) > 0 && !wantWork[w.Name] {
 			continue
@@ -133,13 +134,19 @@ func bench(ctx context.Context, args []string) error {
 			lr := res.Add(w.Name, w.About, string(lib), job.Records)
 			for i := range *runs {
 				r, err := harness.Run(ctx, broker, s, job)
-				if err != nil {
-					return fmt.Errorf("%s with %s, run %d: %w", w.Name, lib, i+1, err)
-				}
-				lr.Runs = append(lr.Runs, r)
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
+				if err != nil {
+					// Keep going: the other workloads' numbers still count,
+					// and the result file says what failed.
+					err = fmt.Errorf("%s with %s, run %d: %w", w.Name, lib, i+1, err)
+					fmt.Fprintln(os.Stderr, "bench:", err)
+					lr.Error = err.Error()
+					failed = append(failed, err)
+					break
+				}
+				lr.Runs = append(lr.Runs, r)
 			}
 			lr.Summarize()
 		}
@@ -157,7 +164,7 @@ func bench(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("wrote %s and %s\n", *out, svg)
-	return nil
+	return errors.Join(failed...)
 }
 
 func names() []string {

@@ -52,8 +52,12 @@ func (rd *Reader) serve(w http.ResponseWriter, r *http.Request, accept func(doma
 		http.Error(w, fmt.Sprintf("order id %q: %v", id, err), http.StatusBadRequest)
 		return
 	}
+	deadline := time.Now().Add(timeout)
+	if !rd.awaitOwner(r.Context(), key, deadline) {
+		return // the client is gone
+	}
 	rd.App.ServeKey(w, r, rd.Store, key, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		ctx, cancel := context.WithDeadline(r.Context(), deadline)
 		defer cancel()
 		o, err := rd.Waiters.Wait(ctx, id, accept, func() (domain.Order, bool, error) {
 			st, err := kafka.KeyValueStore[string, domain.Order](rd.App, rd.Store)
@@ -72,6 +76,27 @@ func (rd *Reader) serve(w http.ResponseWriter, r *http.Request, accept func(doma
 			_ = json.NewEncoder(w).Encode(o)
 		}
 	}))
+}
+
+// ownerPoll is how often a GET looks again for the instance that holds its
+// key while none does (during a rebalance).
+const ownerPoll = 50 * time.Millisecond
+
+// awaitOwner waits until some instance holds key's task, or until
+// deadline, as the original service waited for the key's metadata; then
+// ServeKey answers or forwards. It returns false if ctx ended first.
+func (rd *Reader) awaitOwner(ctx context.Context, key []byte, deadline time.Time) bool {
+	for {
+		md, err := rd.App.KeyMetadata(rd.Store, key)
+		if err != nil || md.Local || md.Host != "" || !time.Now().Before(deadline) {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(ownerPoll):
+		}
+	}
 }
 
 // parseTimeout reads ?timeout= as a Go duration ("2s") or as milliseconds

@@ -7,10 +7,10 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/IBM/sarama"
+	"golang.org/x/sys/unix"
 )
 
 // Decoder names the input record an output record answers: its sequence
@@ -133,13 +133,15 @@ func (r *Reader) read(ctx context.Context, pc sarama.PartitionConsumer) {
 	}
 }
 
-// cpuTime is the process's user and system CPU time in nanoseconds.
+// cpuTime is the CPU time the process has used, in nanoseconds
+// (CLOCK_PROCESS_CPUTIME_ID: exact, where getrusage's user/system split
+// is sampled and can step back between calls).
 func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_PROCESS_CPUTIME_ID, &ts); err != nil {
 		return 0
 	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	return ts.Nano()
 }
 
 // CPUPerRecord is the process's CPU time per input record during the

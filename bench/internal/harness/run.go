@@ -23,6 +23,10 @@ type Job struct {
 	Decode  func(env *Env) Decoder
 	// Start starts the implementation measured.
 	Start func(ctx context.Context, env *Env) (stop func() error, err error)
+	// StartFirst starts the implementation after the preload and before
+	// the inputs, for implementations that must have read their tables
+	// before the first input arrives (Start returns once they have).
+	StartFirst bool
 }
 
 // RunResult is what one run measured.
@@ -64,11 +68,21 @@ func Run(ctx context.Context, b Broker, s Settings, j Job) (RunResult, error) {
 			prod.Send(r)
 		}
 	}
-	for seq := range j.Records {
-		prod.Send(j.Input(env, seq))
+	load := func() error {
+		for seq := range j.Records {
+			prod.Send(j.Input(env, seq))
+		}
+		if err := prod.Wait(ctx); err != nil {
+			return fmt.Errorf("load input: %w", err)
+		}
+		return nil
 	}
-	if err := prod.Wait(ctx); err != nil {
-		return res, fmt.Errorf("load input: %w", err)
+	if !j.StartFirst {
+		if err := load(); err != nil {
+			return res, err
+		}
+	} else if err := prod.Wait(ctx); err != nil {
+		return res, fmt.Errorf("load tables: %w", err)
 	}
 	sent := make([]atomic.Int64, s.LatencyRecords)
 	reader, err := NewReader(env, j.Outputs(env), j.Records, sent, j.Want, j.Decode(env))
@@ -88,6 +102,11 @@ func Run(ctx context.Context, b Broker, s Settings, j Job) (RunResult, error) {
 			_ = stop()
 		}
 	}()
+	if j.StartFirst {
+		if err := load(); err != nil {
+			return res, err
+		}
+	}
 	perSec, startup, err := reader.WaitThroughput(ctx, start, s.Timeout)
 	if err != nil {
 		return res, fmt.Errorf("throughput: %w", err)

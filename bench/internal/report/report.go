@@ -66,6 +66,8 @@ type LibRuns struct {
 	// goka's on the same workload and by the ceiling's (0: not measured).
 	VsGoka    float64 `json:"vs_goka,omitempty"`
 	VsCeiling float64 `json:"vs_ceiling,omitempty"`
+	// Error is why the runs stopped early, if they did.
+	Error string `json:"error,omitempty"`
 }
 
 // New starts a result.

@@ -100,8 +100,9 @@ func gokaCount(ctx context.Context, env *harness.Env) (func() error, error) {
 }
 
 // windowCounts is the goka windowed count's state per key: the counts of
-// the key's open windows. A record older than every open window is late
-// and dropped (grace 0, like the streamlib workload).
+// the key's open windows. With grace 0, like the streamlib workload, a
+// window is forgotten once a record of the key lies past its end (input
+// is in time order per partition, so nothing arrives late).
 type windowCounts []windowCount
 
 type windowCount struct{ start, count int64 }

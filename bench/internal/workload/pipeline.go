@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/streamworkshop/workshop/bench/internal/harness"
 	"github.com/streamworkshop/workshop/domain"
@@ -15,7 +17,38 @@ import (
 	"github.com/streamworkshop/workshop/solutions/orderdetails"
 	"github.com/streamworkshop/workshop/solutions/validations"
 	"github.com/streamworkshop/workshop/streamlib"
+	"github.com/streamworkshop/workshop/streamlib/kafka"
 )
+
+// waitForStock waits until the inventory application's table holds the
+// stock of every product.
+func waitForStock(ctx context.Context, app *kafka.Application) error {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		stock, err := kafka.KeyValueStore[domain.Product, int32](app, inventory.WarehouseStockStore)
+		found := 0
+		if err == nil {
+			for _, p := range domain.Products() {
+				if _, ok, err := stock.Get(p); err == nil && ok {
+					found++
+				}
+			}
+		}
+		if found == len(domain.Products()) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("inventory: %d of %d stock rows loaded after a minute (last error: %v)", found, len(domain.Products()), err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-app.Done():
+			return fmt.Errorf("inventory stopped: %w", app.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
 
 // orderDetailsAppID names the bench's streamlib form of the order-details
 // check.
@@ -49,6 +82,12 @@ func pipeline(o Options) *Workload {
 		Fixed: fixed, Topics: fixed, Compacted: []string{domain.WarehouseInventoryTopicName},
 		Input: domain.OrdersTopicName, Outputs: []string{domain.OrdersTopicName},
 		Records: func(s harness.Settings) int64 { return max(s.Records/10, 1) },
+		// The inventory check joins orders with the warehouse's stock; a
+		// task of the runtime processes what it has fetched without waiting
+		// for its other partitions, so orders that arrive before the
+		// stock rows are fetched would fail. The applications start first
+		// and the orders follow once the stock table is loaded.
+		StartFirst: true,
 		Preload: func(env *harness.Env) []harness.Record {
 			var rows []harness.Record
 			for _, p := range domain.Products() {
@@ -91,7 +130,15 @@ func pipeline(o Options) *Workload {
 				}
 				topos[id] = topo
 			}
-			return startApps(ctx, env, o, topos)
+			stop, apps, err := startAppsOf(ctx, env, o, topos)
+			if err != nil {
+				return nil, err
+			}
+			if err := waitForStock(ctx, apps[inventory.ApplicationID]); err != nil {
+				_ = stop()
+				return nil, err
+			}
+			return stop, nil
 		}},
 	}
 }

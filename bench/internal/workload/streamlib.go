@@ -15,6 +15,13 @@ import (
 // startApps starts one streamlib application per topology, named by
 // their application IDs, with streamlib's defaults except Goroutines.
 func startApps(ctx context.Context, env *harness.Env, o Options, topos map[string]*streamlib.Topology) (func() error, error) {
+	stop, _, err := startAppsOf(ctx, env, o, topos)
+	return stop, err
+}
+
+// startAppsOf is startApps that also returns the applications by ID.
+func startAppsOf(ctx context.Context, env *harness.Env, o Options, topos map[string]*streamlib.Topology) (func() error, map[string]*kafka.Application, error) {
+	byID := map[string]*kafka.Application{}
 	var apps []*kafka.Application
 	stop := func() error {
 		var first error
@@ -34,15 +41,16 @@ func startApps(ctx context.Context, env *harness.Env, o Options, topos map[strin
 		})
 		if err != nil {
 			_ = stop()
-			return nil, err
+			return nil, nil, err
 		}
 		if err := app.Start(ctx); err != nil {
 			_ = stop()
-			return nil, fmt.Errorf("start %s: %w", id, err)
+			return nil, nil, fmt.Errorf("start %s: %w", id, err)
 		}
 		apps = append(apps, app)
+		byID[id] = app
 	}
-	return stop, nil
+	return stop, byID, nil
 }
 
 func startTopology(o Options, id string, build func(env *harness.Env, b *streamlib.Builder)) Starter {

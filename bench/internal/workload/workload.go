@@ -63,7 +63,9 @@ type Workload struct {
 	Decode func(env *harness.Env) harness.Decoder
 	// Records overrides Settings.Records for this workload when > 0.
 	Records func(s harness.Settings) int64
-	Impls   map[Lib]Starter
+	// StartFirst: see harness.Job.
+	StartFirst bool
+	Impls      map[Lib]Starter
 }
 
 // Record returns input seq of w.
@@ -233,12 +235,13 @@ func (w *Workload) Job(lib Lib, s harness.Settings) harness.Job {
 			}
 			return env.CreateTopics(ctx, true, compacted...)
 		},
-		Records: n,
-		Preload: w.Preload,
-		Input:   w.Record,
-		Outputs: w.OutputTopics,
-		Want:    w.Want,
-		Decode:  w.Decode,
-		Start:   w.Impls[lib],
+		Records:    n,
+		Preload:    w.Preload,
+		Input:      w.Record,
+		Outputs:    w.OutputTopics,
+		Want:       w.Want,
+		Decode:     w.Decode,
+		Start:      w.Impls[lib],
+		StartFirst: w.StartFirst,
 	}
 }
