@@ -31,7 +31,9 @@ type Engine struct {
 	defaults  catalog.Properties
 	queries   map[catalog.QueryID]*query
 	transient int
-	closed    bool
+	// pushes are the push queries' rows that may still run.
+	pushes map[*Rows]bool
+	closed bool
 }
 
 // query is a persistent query the engine started.
@@ -79,7 +81,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // New returns an engine that runs its queries on rt.
 func New(rt Runtime, opts ...Option) *Engine {
-	e := &Engine{rt: rt, cat: catalog.New(), queries: map[catalog.QueryID]*query{},
+	e := &Engine{rt: rt, cat: catalog.New(), queries: map[catalog.QueryID]*query{}, pushes: map[*Rows]bool{},
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, o := range opts {
 		o(e)
@@ -101,15 +103,24 @@ func (e *Engine) Properties() catalog.Properties {
 	return maps.Clone(e.props)
 }
 
-// Close terminates every query. The engine cannot be used afterwards.
+// Close terminates every query, push queries included. The engine cannot
+// be used afterwards.
 func (e *Engine) Close() error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.closed {
+		e.mu.Unlock()
 		return nil
 	}
 	e.closed = true
+	pushes := e.pushes
+	e.pushes = nil
+	e.mu.Unlock()
 	var errs []error
+	for r := range pushes {
+		errs = append(errs, r.Close())
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for _, q := range e.cat.Queries() {
 		if rq, ok := e.queries[q.ID]; ok {
 			errs = append(errs, rq.run.Stop())

@@ -114,3 +114,65 @@ func TestErrorsTeach(t *testing.T) {
 	require.True(t, errors.As(err, &pe), "%v", err)
 	require.Contains(t, err.Error(), "PRIMARY KEY")
 }
+
+func TestListingsAndProperties(t *testing.T) {
+	ctx := context.Background()
+	e, _ := sqltest.NewEngine(t)
+	exec(t, e, schema)
+	res := exec(t, e, "SHOW STREAMS; SHOW TABLES; SHOW TOPICS; DESCRIBE orders; DESCRIBE customers EXTENDED;")
+	require.Contains(t, res[0].Text, "ORDERS")
+	require.NotContains(t, res[0].Text, "CUSTOMERS")
+	require.Contains(t, res[1].Text, "CUSTOMERS")
+	require.Contains(t, res[2].Text, "customers")
+	require.Contains(t, res[3].Text, "CUSTOMERID")
+	require.Contains(t, res[3].Text, "(key)")
+	require.Contains(t, res[4].Text, "Kafka topic          : customers (partitions: 1")
+
+	res = exec(t, e, "SET 'auto.offset.reset' = 'latest'; SHOW PROPERTIES;")
+	require.Equal(t, "Successfully changed local property 'auto.offset.reset' to 'latest'.", res[0].Message)
+	require.Contains(t, res[1].Text, "latest")
+	exec(t, e, "UNSET 'auto.offset.reset';")
+	require.Equal(t, "earliest", e.Properties()["auto.offset.reset"], "UNSET returns to the engine's default")
+	_, err := e.Execute(ctx, "SET 'auto.offset.reset' = 'sometimes';")
+	require.ErrorIs(t, err, catalog.ErrInvalid)
+
+	res = exec(t, e, "EXPLAIN SELECT id, price FROM orders WHERE price > 1 EMIT CHANGES;")
+	require.Contains(t, res[0].Text, "Processor: WHERE")
+	_, err = e.Execute(ctx, "CREATE STREAM s WITH (kafka_topic='missing', value_format='JSON') AS SELECT * FROM nowhere;")
+	require.ErrorIs(t, err, catalog.ErrNotFound)
+}
+
+func TestWindowedPushAndSinkTimestamp(t *testing.T) {
+	ctx := context.Background()
+	e, rt := sqltest.NewEngine(t)
+	exec(t, e, schema)
+	exec(t, e, `
+		CREATE TABLE counts AS SELECT customerid, COUNT(*) AS n FROM orders
+		  WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY customerid;
+		CREATE STREAM stamped WITH (timestamp='at') AS SELECT id, price, CAST(price * 1000 AS BIGINT) AS at FROM orders;`)
+	watch, err := e.Query(ctx, "SELECT customerid, WINDOWSTART, WINDOWEND, n FROM counts EMIT CHANGES;")
+	require.NoError(t, err)
+	exec(t, e, `
+		INSERT INTO orders (ROWTIME, id, customerid, price) VALUES (1000, 'o1', 3, 2.0);
+		INSERT INTO orders (ROWTIME, id, customerid, price) VALUES (12000, 'o2', 3, 4.5);`)
+	require.Equal(t, [][]any{{int64(3), int64(0), int64(10000), int64(1)}, {int64(3), int64(10000), int64(20000), int64(1)}}, watch.Buffered())
+
+	recs := rt.Records("STAMPED")
+	require.Len(t, recs, 2)
+	require.Equal(t, int64(2000), recs[0].Timestamp, "the sink's TIMESTAMP column sets ROWTIME")
+	require.Equal(t, int64(4500), recs[1].Timestamp)
+	// The engine stops the push query it still runs when it closes.
+	require.NoError(t, e.Close())
+	_, err = watch.Next(ctx)
+	require.ErrorIs(t, err, io.EOF)
+}
+
+func TestProcessingErrorsAreCounted(t *testing.T) {
+	e, _ := sqltest.NewEngine(t)
+	exec(t, e, `CREATE STREAM nums (id STRING KEY, a INT, b INT) WITH (kafka_topic='nums', value_format='JSON');
+		CREATE STREAM ratios AS SELECT id, a / b AS q FROM nums;
+		INSERT INTO nums (id, a, b) VALUES ('x', 1, 0);`)
+	res := exec(t, e, "DESCRIBE ratios EXTENDED;")
+	require.Contains(t, res[0].Text, "Processing errors    : 1")
+	require.Contains(t, res[0].Text, "division by zero")
+}

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/streamworkshop/workshop/streamlib/sql/ast"
 	"strings"
 
 	"github.com/streamworkshop/workshop/streamlib/sql/catalog"
@@ -138,7 +140,7 @@ func (e *Engine) explain(a *catalog.Explain, res *Result) error {
 	if err != nil {
 		return err
 	}
-	res.Text = explainText(id, q.Text, p)
+	res.Text = explainText(id, ast.String(a.Stmt.Statement), p)
 	return nil
 }
 

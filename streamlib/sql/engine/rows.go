@@ -47,6 +47,8 @@ type Rows struct {
 	cancel   context.CancelFunc
 	limitHit chan struct{}
 	finished chan struct{}
+	// onStop runs once the push query has stopped.
+	onStop func()
 }
 
 func newRows(cols []Column, limit *int64) *Rows {
@@ -123,6 +125,9 @@ func (r *Rows) run(ctx context.Context, q RunningQuery) {
 			err = stopErr
 		}
 		r.finish(err)
+		if r.onStop != nil {
+			r.onStop()
+		}
 	}()
 }
 

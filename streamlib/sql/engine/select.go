@@ -76,6 +76,12 @@ func (e *Engine) selectRows(ctx context.Context, a *catalog.Select, res *Result)
 	if err != nil {
 		return fmt.Errorf("start push query: %w", err)
 	}
+	e.pushes[rows] = true
+	rows.onStop = func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		delete(e.pushes, rows)
+	}
 	rows.run(ctx, run) // the push query ends with the caller's context
 	res.Rows = rows
 	return nil

@@ -21,7 +21,7 @@ func (e *Engine) show(ctx context.Context, a *catalog.Show, res *Result) error {
 		for _, t := range topics {
 			rows = append(rows, []string{t.Name, fmt.Sprint(t.Partitions)})
 		}
-		res.Text = Table([]string{"Kafka Topic", "Partitions"}, rows)
+		res.Text = catalog.Listing([]string{"Kafka Topic", "Partitions"}, rows)
 	case ast.ShowQueries:
 		rows := make([][]string, 0, len(a.Queries))
 		for _, q := range a.Queries {
@@ -31,7 +31,7 @@ func (e *Engine) show(ctx context.Context, a *catalog.Show, res *Result) error {
 			}
 			rows = append(rows, []string{string(q.ID), "PERSISTENT", status, q.Sink, q.Statement})
 		}
-		res.Text = Table([]string{"Query ID", "Query Type", "Status", "Sink Name", "Query String"}, rows)
+		res.Text = catalog.Listing([]string{"Query ID", "Query Type", "Status", "Sink Name", "Query String"}, rows)
 	default:
 		res.Text = a.Text()
 	}
@@ -76,8 +76,8 @@ func describeFunction(a *catalog.DescribeFunction) string {
 	return fmt.Sprintf("%-12s: %s\n%-12s: %s\n%-12s: %s\n%-12s: %s\n", "Name", f.Name, "Type", kind, "Usage", f.Usage, "Description", f.Description)
 }
 
-// Table renders rows under a header as a text table, the way the ksqlDB
-// CLI prints listings and query results.
+// Table renders rows under a header as a boxed text table, the way the
+// ksqlDB CLI prints the rows of a query.
 func Table(header []string, rows [][]string) string {
 	widths := make([]int, len(header))
 	for i, h := range header {

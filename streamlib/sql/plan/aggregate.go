@@ -70,28 +70,30 @@ func (bd *builder) aggregate(cur flow, sink Sink, storeName string) error {
 	}
 
 	if agg.FromTable {
-		t := cur.t.Filter(func(_ Row, v Row) bool { return !hasNull(groupKey(v)) })
-		g := streamlib.TableGroupBy(t, func(_ Row, v Row) (Row, Row) { return groupKey(v), v })
+		t := cur.t.Filter(func(_ Row, v Row) bool { return !hasNull(groupKey(v)) }, streamlib.Named("GROUPBY-KEYED"))
+		g := streamlib.TableGroupBy(t, func(_ Row, v Row) (Row, Row) { return groupKey(v), v }, streamlib.Named("GROUPBY"))
 		out := streamlib.TableAggregate(g, initAcc,
 			func(_ Row, v Row, acc Row) Row { return step(v, acc, false) },
-			func(_ Row, v Row, acc Row) Row { return step(v, acc, true) })
+			func(_ Row, v Row, acc Row) Row { return step(v, acc, true) },
+			streamlib.Named("AGGREGATE"), streamlib.Materialized("AGGREGATE-STORE"))
 		return finishAggregate(bd, out, func(k Row) (Row, []any) { return k, nil }, sink, storeName)
 	}
 
 	s := cur.s
 	if agg.Repartition {
-		s = bd.rekey(s, agg.Keys, bd.internal, true, "GROUP BY")
+		s = bd.rekey(s, agg.Keys, bd.internal, true, "GROUP BY", "GROUPBY-REKEY")
 	} else {
-		s = bd.dropNullKeys(s, cur.keySerde)
+		s = bd.dropNullKeys(s, cur.keySerde, "GROUPBY-KEYED")
 	}
-	g := streamlib.GroupByKey(s)
+	g := streamlib.GroupByKey(s, streamlib.Named("GROUPBY"))
+	aggOpts := []streamlib.Option{streamlib.Named("AGGREGATE"), streamlib.Materialized("AGGREGATE-STORE")}
 	add := func(_ Row, v Row, acc Row) Row { return step(v, acc, false) }
 	w := q.Window
 	if w == nil {
-		out := streamlib.Aggregate(g, initAcc, add)
+		out := streamlib.Aggregate(g, initAcc, add, aggOpts...)
 		return finishAggregate(bd, out, func(k Row) (Row, []any) { return k, nil }, sink, storeName)
 	}
-	var opts []streamlib.Option
+	opts := aggOpts
 	if w.Retention > 0 {
 		opts = append(opts, streamlib.WithRetention(w.Retention))
 	}
@@ -107,7 +109,7 @@ func (bd *builder) aggregate(cur flow, sink Sink, storeName string) error {
 		out = streamlib.WindowedAggregate(tw, initAcc, add, opts...)
 	}
 	if q.Emit == ast.EmitFinal {
-		out = streamlib.SuppressUntilWindowCloses(out)
+		out = streamlib.SuppressUntilWindowCloses(out, streamlib.Named("EMIT-FINAL"))
 	}
 	return finishAggregate(bd, out, bounds, sink, storeName)
 }
@@ -130,18 +132,18 @@ func finishAggregate[K any](bd *builder, t streamlib.KTable[K, Row], split func(
 			row[nkeys+ncalls], row[nkeys+ncalls+1] = win[0], win[1]
 		}
 		return row
-	})
+	}, streamlib.Named("AGGREGATE-RESULT"))
 	if h := agg.Having; h != nil {
-		rows = rows.Filter(func(_ K, v Row) bool { return bd.test(h, v, "HAVING") })
+		rows = rows.Filter(func(_ K, v Row) bool { return bd.test(h, v, "HAVING") }, streamlib.Named("HAVING"))
 	}
 	// The sink's key is the group key, then the window bounds.
-	keyed := streamlib.Process(rows.ToStream(), streamlib.ProcessFunc(func(ctx context.Context, pctx streamlib.ProcessorContext[Row, Row], r streamlib.Record[K, Row]) error {
+	keyed := streamlib.Process(rows.ToStream(streamlib.Named("AGGREGATE-CHANGES")), streamlib.ProcessFunc(func(ctx context.Context, pctx streamlib.ProcessorContext[Row, Row], r streamlib.Record[K, Row]) error {
 		key, win := split(r.Key)
 		if win != nil {
 			key = append(append(Row{}, key...), win...)
 		}
 		out := streamlib.Record[Row, Row]{Key: key, Value: r.Value, Timestamp: r.Timestamp, Headers: r.Headers, Tombstone: r.Tombstone}
 		return pctx.Forward(ctx, out)
-	}), nil).WithSerdes(bd.internal, bd.internal)
+	}), nil, streamlib.Named("RESULT-KEY")).WithSerdes(bd.internal, bd.internal)
 	return bd.finish(keyed, sink, storeName, agg.Output)
 }

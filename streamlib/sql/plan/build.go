@@ -134,21 +134,21 @@ func (bd *builder) build(sink Sink, storeName string) error {
 	if w := bd.q.Where; w != nil {
 		pred := func(_ Row, v Row) bool { return bd.test(w, v, "WHERE") }
 		if cur.table {
-			cur.t = cur.t.Filter(pred)
+			cur.t = cur.t.Filter(pred, streamlib.Named("WHERE"))
 		} else {
-			cur.s = cur.s.Filter(pred)
+			cur.s = cur.s.Filter(pred, streamlib.Named("WHERE"))
 		}
 	}
 	if bd.q.Aggregation != nil {
 		return bd.aggregate(cur, sink, storeName)
 	}
 	if cur.table {
-		out := streamlib.TableMapValues(cur.t, func(_ Row, v Row) Row { return v }).ToStream()
+		out := cur.t.ToStream(streamlib.Named("TABLE-CHANGES"))
 		return bd.finish(out.WithSerdes(cur.keySerde, bd.internal), sink, storeName, bd.q.Input)
 	}
 	s := cur.s
 	if rp := bd.q.Repartition; rp != nil {
-		s = bd.rekey(s, rp.Keys, bd.internal, false, "PARTITION BY")
+		s = bd.rekey(s, rp.Keys, bd.internal, false, "PARTITION BY", "PARTITION-BY")
 	}
 	return bd.finish(s, sink, storeName, bd.q.Input)
 }
@@ -201,6 +201,8 @@ func (bd *builder) source(ref *catalog.SourceRef) (flow, error) {
 		}
 		opts = append(opts, streamlib.WithTimestampExtractor(ext))
 	}
+	alias := nodeName(ref.Alias)
+	opts = append(opts, streamlib.Named(alias+"-SOURCE"))
 	raw := streamlib.Stream(bd.b, src.Topic, ks, vs, opts...)
 	isTable := src.Type == catalog.Table
 	width := bd.width
@@ -230,10 +232,10 @@ func (bd *builder) source(ref *catalog.SourceRef) (flow, error) {
 		row := make(Row, width)
 		ref.Fill(expr.Row(row), key, r.Value, meta)
 		return pctx.Forward(ctx, streamlib.WithValue(r, row))
-	}), nil).WithSerdes(ks, bd.internal)
+	}), nil, streamlib.Named(alias+"-ROWS")).WithSerdes(ks, bd.internal)
 	f := flow{s: rows, keySerde: ks, keyFormat: src.KeyFormat}
 	if isTable {
-		f.t, f.table = rows.ToTable(), true
+		f.t, f.table = rows.ToTable(streamlib.Named(alias+"-TABLE"), streamlib.Materialized(alias+"-TABLE-STORE")), true
 	}
 	return f, nil
 }
@@ -241,7 +243,7 @@ func (bd *builder) source(ref *catalog.SourceRef) (flow, error) {
 // rekey gives each record the key computed by keys (NULL when an
 // expression fails). With dropNull, records whose new key has a NULL are
 // dropped, as joins and GROUP BY do.
-func (bd *builder) rekey(s streamlib.KStream[Row, Row], keys []expr.Expr, ks serde.Serde[Row], dropNull bool, what string) streamlib.KStream[Row, Row] {
+func (bd *builder) rekey(s streamlib.KStream[Row, Row], keys []expr.Expr, ks serde.Serde[Row], dropNull bool, what, name string) streamlib.KStream[Row, Row] {
 	return streamlib.Process(s, streamlib.ProcessFunc(func(ctx context.Context, pctx streamlib.ProcessorContext[Row, Row], r streamlib.Record[Row, Row]) error {
 		if r.Tombstone {
 			return nil
@@ -255,12 +257,12 @@ func (bd *builder) rekey(s streamlib.KStream[Row, Row], keys []expr.Expr, ks ser
 			return nil
 		}
 		return pctx.Forward(ctx, streamlib.WithKeyValue(r, key, r.Value))
-	}), nil).WithSerdes(ks, bd.internal)
+	}), nil, streamlib.Named(name)).WithSerdes(ks, bd.internal)
 }
 
 // dropNullKeys drops the records whose key has a NULL.
-func (bd *builder) dropNullKeys(s streamlib.KStream[Row, Row], ks serde.Serde[Row]) streamlib.KStream[Row, Row] {
-	return s.Filter(func(k Row, _ Row) bool { return len(k) > 0 && !hasNull(k) }).WithSerdes(ks, bd.internal)
+func (bd *builder) dropNullKeys(s streamlib.KStream[Row, Row], ks serde.Serde[Row], name string) streamlib.KStream[Row, Row] {
+	return s.Filter(func(k Row, _ Row) bool { return len(k) > 0 && !hasNull(k) }, streamlib.Named(name)).WithSerdes(ks, bd.internal)
 }
 
 // project returns the function that computes the output columns from a
@@ -293,7 +295,7 @@ func (bd *builder) finish(s streamlib.KStream[Row, Row], sink Sink, storeName st
 				return nil
 			}
 			return emit(ctx, Result{Values: proj(r.Value), Timestamp: r.Timestamp})
-		}), nil)
+		}), nil, streamlib.Named("PUSH"))
 		return nil
 	}
 	target := sink.Target
@@ -348,8 +350,8 @@ func (bd *builder) finish(s streamlib.KStream[Row, Row], sink Sink, storeName st
 		}
 		out := streamlib.Record[Row, Row]{Key: r.Key, Value: value, Timestamp: r.Timestamp, Headers: r.Headers, Tombstone: r.Tombstone}
 		return pctx.Forward(ctx, out)
-	}), stores).WithSerdes(ks, vs)
-	out.To(target.Topic)
+	}), stores, streamlib.Named("PROJECT")).WithSerdes(ks, vs)
+	out.To(target.Topic, streamlib.Named("SINK"))
 	return nil
 }
 
@@ -442,6 +444,18 @@ func timestampExtractor(src *catalog.Source, ks, vs serde.Serde[Row], onError fu
 		}
 		return ts
 	}, nil
+}
+
+// nodeName makes a source alias fit node and topic names, which allow
+// letters, digits, '.', '_' and '-'.
+func nodeName(alias string) string {
+	b := []byte(alias)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }
 
 // sessionWindow is the window type whose keys carry both bounds.

@@ -47,20 +47,21 @@ func (bd *builder) join(i int, j *catalog.Join, cur flow) (flow, error) {
 		}
 		return *r
 	}
+	name := fmt.Sprintf("JOIN-%d", i+1)
 	switch j.Kind {
 	case catalog.StreamTable:
 		ks := right.keySerde
 		left := cur.s
 		if j.RepartitionLeft || cur.keyFormat != right.keyFormat {
-			left = bd.rekey(left, []expr.Expr{j.LeftKey}, ks, true, "join key")
+			left = bd.rekey(left, []expr.Expr{j.LeftKey}, ks, true, "join key", name+"-REKEY")
 		} else {
-			left = bd.dropNullKeys(left, ks)
+			left = bd.dropNullKeys(left, ks, name+"-KEYED")
 		}
 		var out streamlib.KStream[Row, Row]
 		if j.Type == ast.LeftJoin {
-			out = streamlib.LeftJoinTable(left, right.t, func(_ Row, l Row, r *Row) Row { return merge(l, deref(r), leftTime(l)) })
+			out = streamlib.LeftJoinTable(left, right.t, func(_ Row, l Row, r *Row) Row { return merge(l, deref(r), leftTime(l)) }, streamlib.Named(name))
 		} else {
-			out = streamlib.JoinTable(left, right.t, func(_ Row, l Row, r Row) Row { return merge(l, r, leftTime(l)) })
+			out = streamlib.JoinTable(left, right.t, func(_ Row, l Row, r Row) Row { return merge(l, r, leftTime(l)) }, streamlib.Named(name))
 		}
 		return flow{s: out.WithSerdes(ks, bd.internal), keySerde: ks, keyFormat: right.keyFormat}, nil
 
@@ -77,15 +78,16 @@ func (bd *builder) join(i int, j *catalog.Join, cur flow) (flow, error) {
 		}
 		ls, rs := cur.s, right.s
 		if j.RepartitionLeft || cur.keyFormat != kf {
-			ls = bd.rekey(ls, []expr.Expr{j.LeftKey}, ks, true, "join key")
+			ls = bd.rekey(ls, []expr.Expr{j.LeftKey}, ks, true, "join key", name+"-REKEY-LEFT")
 		} else {
-			ls = bd.dropNullKeys(ls, ks)
+			ls = bd.dropNullKeys(ls, ks, name+"-KEYED-LEFT")
 		}
 		if j.RepartitionRight || right.keyFormat != kf {
-			rs = bd.rekey(rs, []expr.Expr{j.RightKey}, ks, true, "join key")
+			rs = bd.rekey(rs, []expr.Expr{j.RightKey}, ks, true, "join key", name+"-REKEY-RIGHT")
 		} else {
-			rs = bd.dropNullKeys(rs, ks)
+			rs = bd.dropNullKeys(rs, ks, name+"-KEYED-RIGHT")
 		}
+		jopts := []streamlib.Option{streamlib.Named(name), streamlib.Materialized(name)}
 		grace := catalog.DefaultGrace
 		if j.Within.Grace != nil {
 			grace = *j.Within.Grace
@@ -94,7 +96,7 @@ func (bd *builder) join(i int, j *catalog.Join, cur flow) (flow, error) {
 		var out streamlib.KStream[Row, Row]
 		switch j.Type {
 		case ast.InnerJoin:
-			out = streamlib.Join(ls, rs, func(_ Row, l, r Row) Row { return merge(l, r, later(leftTime(l), rightTime(r))) }, jw)
+			out = streamlib.Join(ls, rs, func(_ Row, l, r Row) Row { return merge(l, r, later(leftTime(l), rightTime(r))) }, jw, jopts...)
 		case ast.LeftJoin:
 			out = streamlib.LeftJoin(ls, rs, func(_ Row, l Row, r *Row) Row {
 				rr := deref(r)
@@ -102,7 +104,7 @@ func (bd *builder) join(i int, j *catalog.Join, cur flow) (flow, error) {
 					return merge(l, nil, leftTime(l))
 				}
 				return merge(l, rr, later(leftTime(l), rightTime(rr)))
-			}, jw)
+			}, jw, jopts...)
 		case ast.RightJoin:
 			// The right side is kept: a left join seen from the right, with
 			// the window mirrored.
@@ -113,7 +115,7 @@ func (bd *builder) join(i int, j *catalog.Join, cur flow) (flow, error) {
 					return merge(nil, r, rightTime(r))
 				}
 				return merge(ll, r, later(leftTime(ll), rightTime(r)))
-			}, mirrored)
+			}, mirrored, jopts...)
 		case ast.FullJoin:
 			out = streamlib.OuterJoin(ls, rs, func(_ Row, l, r *Row) Row {
 				ll, rr := deref(l), deref(r)
@@ -127,7 +129,7 @@ func (bd *builder) join(i int, j *catalog.Join, cur flow) (flow, error) {
 					ts = rightTime(rr)
 				}
 				return merge(ll, rr, ts)
-			}, jw)
+			}, jw, jopts...)
 		}
 		return flow{s: out.WithSerdes(ks, bd.internal), keySerde: ks, keyFormat: kf}, nil
 
@@ -151,13 +153,13 @@ func (bd *builder) join(i int, j *catalog.Join, cur flow) (flow, error) {
 		var out streamlib.KTable[Row, Row]
 		switch j.Type {
 		case ast.InnerJoin:
-			out = streamlib.TableJoin(cur.t, right.t, func(_ Row, l, r Row) Row { return both(l, r) })
+			out = streamlib.TableJoin(cur.t, right.t, func(_ Row, l, r Row) Row { return both(l, r) }, streamlib.Named(name))
 		case ast.LeftJoin:
-			out = streamlib.TableLeftJoin(cur.t, right.t, func(_ Row, l Row, r *Row) Row { return both(l, deref(r)) })
+			out = streamlib.TableLeftJoin(cur.t, right.t, func(_ Row, l Row, r *Row) Row { return both(l, deref(r)) }, streamlib.Named(name))
 		case ast.RightJoin:
-			out = streamlib.TableLeftJoin(right.t, cur.t, func(_ Row, r Row, l *Row) Row { return both(deref(l), r) })
+			out = streamlib.TableLeftJoin(right.t, cur.t, func(_ Row, r Row, l *Row) Row { return both(deref(l), r) }, streamlib.Named(name))
 		case ast.FullJoin:
-			out = streamlib.TableOuterJoin(cur.t, right.t, func(_ Row, l, r *Row) Row { return both(deref(l), deref(r)) })
+			out = streamlib.TableOuterJoin(cur.t, right.t, func(_ Row, l, r *Row) Row { return both(deref(l), deref(r)) }, streamlib.Named(name))
 		}
 		return flow{t: out.WithSerdes(cur.keySerde, bd.internal), table: true, keySerde: cur.keySerde, keyFormat: cur.keyFormat}, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/streamworkshop/workshop/streamlib/serde"
@@ -52,24 +53,246 @@ func (r Row) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads the internal form MarshalJSON writes.
 func (r *Row) UnmarshalJSON(data []byte) error {
-	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+	d := rowDecoder{b: data}
+	d.space()
+	if d.literal("null") {
 		*r = nil
-		return nil
+		return d.end()
 	}
-	var raw []json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return fmt.Errorf("row: %w", err)
+	if !d.take('[') {
+		return d.errorf("a row starts with '['")
 	}
-	out := make(Row, len(raw))
-	for i, m := range raw {
-		v, err := readValue(m)
-		if err != nil {
-			return fmt.Errorf("row column %d: %w", i, err)
+	out := Row{}
+	d.space()
+	if !d.take(']') {
+		for {
+			v, err := d.value()
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+			d.space()
+			if d.take(']') {
+				break
+			}
+			if !d.take(',') {
+				return d.errorf("expected ',' or ']'")
+			}
 		}
-		out[i] = v
 	}
 	*r = out
+	return d.end()
+}
+
+// rowDecoder reads the internal row form: a small JSON subset, read by
+// hand because encoding/json's generic decoding was most of the cost of
+// a repartition or a store read.
+type rowDecoder struct {
+	b []byte
+	i int
+}
+
+func (d *rowDecoder) errorf(format string, args ...any) error {
+	return fmt.Errorf("row at byte %d: %s", d.i, fmt.Sprintf(format, args...))
+}
+
+func (d *rowDecoder) space() {
+	for d.i < len(d.b) && (d.b[d.i] == ' ' || d.b[d.i] == '\n' || d.b[d.i] == '\t' || d.b[d.i] == '\r') {
+		d.i++
+	}
+}
+
+func (d *rowDecoder) take(c byte) bool {
+	if d.i < len(d.b) && d.b[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+func (d *rowDecoder) literal(s string) bool {
+	if bytes.HasPrefix(d.b[d.i:], []byte(s)) {
+		d.i += len(s)
+		return true
+	}
+	return false
+}
+
+func (d *rowDecoder) end() error {
+	d.space()
+	if d.i != len(d.b) {
+		return d.errorf("unexpected data after the row")
+	}
 	return nil
+}
+
+// str reads a JSON string.
+func (d *rowDecoder) str() (string, error) {
+	if !d.take('"') {
+		return "", d.errorf("expected a string")
+	}
+	start := d.i
+	escaped := false
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case '\\':
+			escaped = true
+			d.i += 2
+			continue
+		case '"':
+			raw := d.b[start:d.i]
+			d.i++
+			if !escaped {
+				return string(raw), nil
+			}
+			var s string
+			if err := json.Unmarshal(d.b[start-1:d.i], &s); err != nil {
+				return "", d.errorf("%v", err)
+			}
+			return s, nil
+		}
+		d.i++
+	}
+	return "", d.errorf("unterminated string")
+}
+
+// number reads the bytes of a JSON number, or of a quoted one.
+func (d *rowDecoder) number() (string, error) {
+	if d.i < len(d.b) && d.b[d.i] == '"' {
+		return d.str()
+	}
+	start := d.i
+	for d.i < len(d.b) && strings.IndexByte("+-0123456789.eE", d.b[d.i]) >= 0 {
+		d.i++
+	}
+	if start == d.i {
+		return "", d.errorf("expected a number")
+	}
+	return string(d.b[start:d.i]), nil
+}
+
+func (d *rowDecoder) value() (any, error) {
+	d.space()
+	if d.i >= len(d.b) {
+		return nil, d.errorf("unexpected end")
+	}
+	switch d.b[d.i] {
+	case 'n':
+		if d.literal("null") {
+			return nil, nil
+		}
+	case 't':
+		if d.literal("true") {
+			return true, nil
+		}
+	case 'f':
+		if d.literal("false") {
+			return false, nil
+		}
+	case '"':
+		return d.str()
+	case '{':
+		d.i++
+		d.space()
+		tag, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		d.space()
+		if !d.take(':') {
+			return nil, d.errorf("expected ':'")
+		}
+		d.space()
+		v, err := d.tagged(tag)
+		if err != nil {
+			return nil, err
+		}
+		d.space()
+		if !d.take('}') {
+			return nil, d.errorf("a tagged value has one member")
+		}
+		return v, nil
+	}
+	return nil, d.errorf("unexpected %q", d.b[d.i])
+}
+
+func (d *rowDecoder) tagged(tag string) (any, error) {
+	switch tag {
+	case "i", "l", "t", "d", "D":
+		n, err := d.number()
+		if err != nil {
+			return nil, err
+		}
+		switch tag {
+		case "i":
+			v, err := strconv.ParseInt(n, 10, 32)
+			return int32(v), err
+		case "l":
+			return strconv.ParseInt(n, 10, 64)
+		case "t":
+			ms, err := strconv.ParseInt(n, 10, 64)
+			return time.UnixMilli(ms).UTC(), err
+		case "d":
+			return strconv.ParseFloat(n, 64)
+		}
+		return types.ParseDec(n)
+	case "a":
+		if !d.take('[') {
+			return nil, d.errorf("an array starts with '['")
+		}
+		out := []any{}
+		d.space()
+		if d.take(']') {
+			return out, nil
+		}
+		for {
+			v, err := d.value()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+			d.space()
+			if d.take(']') {
+				return out, nil
+			}
+			if !d.take(',') {
+				return nil, d.errorf("expected ',' or ']'")
+			}
+		}
+	case "m":
+		if !d.take('{') {
+			return nil, d.errorf("a map starts with '{'")
+		}
+		out := map[string]any{}
+		d.space()
+		if d.take('}') {
+			return out, nil
+		}
+		for {
+			d.space()
+			k, err := d.str()
+			if err != nil {
+				return nil, err
+			}
+			d.space()
+			if !d.take(':') {
+				return nil, d.errorf("expected ':'")
+			}
+			v, err := d.value()
+			if err != nil {
+				return nil, err
+			}
+			out[k] = v
+			d.space()
+			if d.take('}') {
+				return out, nil
+			}
+			if !d.take(',') {
+				return nil, d.errorf("expected ',' or '}'")
+			}
+		}
+	}
+	return nil, d.errorf("unknown value tag %q", tag)
 }
 
 func appendValue(b *bytes.Buffer, v any) error {
@@ -132,91 +355,6 @@ func appendValue(b *bytes.Buffer, v any) error {
 		return fmt.Errorf("unsupported value %T", v)
 	}
 	return nil
-}
-
-func readValue(m json.RawMessage) (any, error) {
-	m = bytes.TrimSpace(m)
-	if len(m) == 0 {
-		return nil, fmt.Errorf("empty value")
-	}
-	switch m[0] {
-	case 'n':
-		return nil, nil
-	case 't', 'f':
-		var v bool
-		err := json.Unmarshal(m, &v)
-		return v, err
-	case '"':
-		var v string
-		err := json.Unmarshal(m, &v)
-		return v, err
-	case '{':
-	default:
-		return nil, fmt.Errorf("unexpected %s", m)
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(m, &obj); err != nil {
-		return nil, err
-	}
-	if len(obj) != 1 {
-		return nil, fmt.Errorf("a tagged value has one member, got %s", m)
-	}
-	for tag, p := range obj {
-		switch tag {
-		case "i":
-			n, err := strconv.ParseInt(string(p), 10, 32)
-			return int32(n), err
-		case "l":
-			return strconv.ParseInt(string(p), 10, 64)
-		case "d":
-			s := string(p)
-			if len(s) > 0 && s[0] == '"' {
-				if err := json.Unmarshal(p, &s); err != nil {
-					return nil, err
-				}
-			}
-			return strconv.ParseFloat(s, 64)
-		case "D":
-			var s string
-			if err := json.Unmarshal(p, &s); err != nil {
-				return nil, err
-			}
-			return types.ParseDec(s)
-		case "t":
-			ms, err := strconv.ParseInt(string(p), 10, 64)
-			return time.UnixMilli(ms).UTC(), err
-		case "a":
-			var items []json.RawMessage
-			if err := json.Unmarshal(p, &items); err != nil {
-				return nil, err
-			}
-			out := make([]any, len(items))
-			for i, it := range items {
-				v, err := readValue(it)
-				if err != nil {
-					return nil, err
-				}
-				out[i] = v
-			}
-			return out, nil
-		case "m":
-			var fields map[string]json.RawMessage
-			if err := json.Unmarshal(p, &fields); err != nil {
-				return nil, err
-			}
-			out := make(map[string]any, len(fields))
-			for k, f := range fields {
-				v, err := readValue(f)
-				if err != nil {
-					return nil, err
-				}
-				out[k] = v
-			}
-			return out, nil
-		}
-		return nil, fmt.Errorf("unknown value tag %q", tag)
-	}
-	return nil, nil
 }
 
 func sortStrings(s []string) {
