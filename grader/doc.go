@@ -17,8 +17,9 @@
 // 3) with the grader's extra keys; see README.md in this folder for the
 // mapping, the exercise contract and the points file.
 //
-// Exit codes: 0 everything asked for passed (grade: the report was written);
-// 1 not everything passes (or verify found a problem); 2 usage error;
+// Exit codes: 0 everything asked for passed (status, list and grade: the
+// report was written); 1 not everything passes (check, or verify found a
+// problem); 2 usage error;
 // 3 environment error (no go command, not in a workshop, a git failure);
 // 4 a suite's test files were edited (learner commands).
 //

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -88,6 +89,40 @@ func (a *app) evaluateAll(ctx context.Context, exs []*workshop.Exercise, st *wor
 	return out, nil
 }
 
+// withAbsent adds the roster's exercises that the checkout lacks to exs, in
+// ID order, so that status and list show the whole workshop.
+func (a *app) withAbsent(exs []*report.Exercise) []*report.Exercise {
+	absent := a.ws.Absent()
+	if len(absent) == 0 {
+		return exs
+	}
+	out := append([]*report.Exercise{}, exs...)
+	for _, e := range absent {
+		out = append(out, report.AbsentExercise(e.ID, e.Slug, e.Title))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// allDone is what a command says when no exercise is left to do, with what
+// follows (after a colon), and the git pull that brings the roster's
+// exercises this checkout lacks.
+func (a *app) allDone(then string) string {
+	msg := "Every exercise is done"
+	if len(a.ws.Absent()) > 0 {
+		msg = "Every exercise of this checkout is done"
+	}
+	if then != "" {
+		msg += ": " + then
+	} else {
+		msg += "."
+	}
+	if len(a.ws.Absent()) > 0 {
+		msg += " The others come with git pull."
+	}
+	return msg
+}
+
 func (a *app) loadState() (*workshop.State, error) { return workshop.LoadState(a.ws.Root) }
 
 // hintLevels returns how many hints an exercise has (3 when unreadable).
@@ -97,6 +132,19 @@ func (a *app) hintLevels(ex *workshop.Exercise) int {
 		return 3
 	}
 	return len(hs)
+}
+
+// statusExit is status's exit code: 4 when a suite was edited, 0 otherwise.
+// Unfinished exercises are no error: they are where a learner is, and the
+// first thing a newcomer runs should not end in "exit status 1". A script
+// that needs "all done" as an exit code runs check, or reads status -json.
+func statusExit(exs []*report.Exercise) int {
+	for _, e := range exs {
+		if !e.Counted {
+			return exitIntegrity
+		}
+	}
+	return exitOK
 }
 
 // exitFor is the exit code for learner results: 4 when a suite was edited,

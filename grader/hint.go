@@ -31,7 +31,7 @@ func hintCmd() *command {
 					}
 				}
 				if ex == nil {
-					fmt.Fprintln(a.io.out, "Every exercise is done: no hint needed.")
+					fmt.Fprintln(a.io.out, a.allDone("no hint needed."))
 					return exitOK
 				}
 				return a.hint(a.io.out, ex, 0)

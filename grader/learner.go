@@ -28,11 +28,12 @@ func statusCmd() *command {
 			if err != nil {
 				return a.envError(err)
 			}
+			exs = a.withAbsent(exs)
 			if a.opts.json {
 				if err := report.WriteJSON(a.io.out, report.ToSummary(exs)); err != nil {
 					return a.envError(err)
 				}
-				return exitFor(exs)
+				return statusExit(exs)
 			}
 			o := a.textOptions()
 			if n := report.Next(exs); n != nil {
@@ -41,7 +42,7 @@ func statusCmd() *command {
 			if err := report.WriteStatus(a.io.out, exs, o); err != nil {
 				return a.envError(err)
 			}
-			return exitFor(exs)
+			return statusExit(exs)
 		},
 	}
 }
@@ -58,6 +59,7 @@ func listCmd() *command {
 			if err != nil {
 				return a.envError(err)
 			}
+			exs = a.withAbsent(exs)
 			if a.opts.json {
 				if err := report.WriteJSON(a.io.out, report.ToSummary(exs)); err != nil {
 					return a.envError(err)
@@ -93,7 +95,7 @@ func checkCmd() *command {
 			} else if ex, err = a.current(ctx, st); err != nil {
 				return a.envError(err)
 			} else if ex == nil {
-				fmt.Fprintln(a.io.out, "Every exercise is done.")
+				fmt.Fprintln(a.io.out, a.allDone(""))
 				return exitOK
 			}
 			e, err := a.evaluate(ctx, ex, st, runAlways)

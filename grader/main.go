@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/streamworkshop/workshop/grader/internal/report"
 	"github.com/streamworkshop/workshop/grader/internal/runner"
 	"github.com/streamworkshop/workshop/grader/internal/workshop"
@@ -218,7 +220,9 @@ func (a *app) envError(err error) int {
 	return exitEnv
 }
 
-// useColor reports whether to colour output written to w.
+// useColor reports whether to colour output written to w: only on a
+// terminal, and never when NO_COLOR is set to anything (no-color.org),
+// TERM is "dumb", or -no-color was given.
 func useColor(w io.Writer, noColor bool) bool {
 	if noColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
@@ -227,12 +231,7 @@ func useColor(w io.Writer, noColor bool) bool {
 	return ok && isTerminal(f)
 }
 
-// isTerminal reports whether f is a character device, which is how a
-// terminal looks; pipes and files are not.
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	if err != nil {
-		return false
-	}
-	return st.Mode()&os.ModeCharDevice != 0 && st.Mode()&os.ModeDevice != 0
-}
+// isTerminal reports whether f is a terminal. Asking the terminal driver
+// (as x/term does) tells a terminal from other character devices such as
+// /dev/null, which a mode check alone would take for one.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -138,7 +139,7 @@ func TestStatusOnAFreshCheckout(t *testing.T) {
 	// Every stub is pristine: status takes their results from the manifest
 	// and runs nothing, so this is fast even on a cold cache.
 	code, out, _ := grader(t, "", "-C", root)
-	require.Equal(t, exitFailing, code)
+	require.Equal(t, exitOK, code, "nothing done yet is no error")
 	for _, want := range []string{
 		"01  Adding numbers       not started    0/4     0/6",
 		"04  A first query        not started    0/1     0/5",
@@ -252,7 +253,7 @@ func TestSolveTwo(t *testing.T) {
 	cp(t, learner, "solutions/query/answer.sql", "exercises/04-query/answer.sql")
 
 	code, out, stderr := grader(t, "", "status", "-json", "-C", learner, "-timeout", "2s")
-	require.Equal(t, exitFailing, code, stderr)
+	require.Equal(t, exitOK, code, stderr)
 	var s report.Summary
 	require.NoError(t, json.Unmarshal([]byte(out), &s))
 	require.Equal(t, map[string]report.Status{
@@ -423,15 +424,81 @@ func TestReset(t *testing.T) {
 	require.Equal(t, exitOK, code, out)
 	require.Contains(t, out, "removed exercises/01-sum/extra_test.go")
 	code, _, _ = grader(t, "", "status", "-C", root)
-	require.Equal(t, exitFailing, code, "the suite is pristine again (1, not 4)")
+	require.Equal(t, exitOK, code, "the suite is pristine again (0, not 4)")
+
+	// -json says what it did, for editors and scripts; it cannot ask.
+	write(t, root, "exercises/01-sum/sum.go", "package sum // again\n")
+	code, _, stderr := grader(t, "", "reset", "01", "-json", "-C", root)
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, "add -yes")
+	code, out, _ = grader(t, "", "reset", "01", "-json", "-yes", "-C", root)
+	require.Equal(t, exitOK, code, out)
+	var did struct {
+		Restored, Removed []string
+		Backup            *string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &did), out)
+	require.Equal(t, []string{"exercises/01-sum/sum.go"}, did.Restored)
+	require.Empty(t, did.Removed)
+	require.NotNil(t, did.Backup)
+	kept, err = os.ReadFile(filepath.Join(root, filepath.FromSlash(*did.Backup), "exercises", "01-sum", "sum.go"))
+	require.NoError(t, err)
+	require.Equal(t, "package sum // again\n", string(kept))
+	_, out, _ = grader(t, "", "reset", "01", "-json", "-yes", "-C", root)
+	require.JSONEq(t, `{"restored": [], "removed": [], "backup": null}`, out)
+}
+
+// roster is a grader/workshop.json for the fixture that names an exercise
+// the fixture does not have, as a clone older than exercise 05 would.
+const roster = `{"exercises": [
+	{"id": "01", "slug": "01-sum", "title": "Adding numbers"},
+	{"id": "02", "slug": "02-words", "title": "Counting words"},
+	{"id": "03", "slug": "03-wait", "title": "Waiting"},
+	{"id": "04", "slug": "04-query", "title": "A first query"},
+	{"id": "05", "slug": "05-stream", "title": "A stream"}
+]}`
+
+func TestAnExerciseNotInTheCheckout(t *testing.T) {
+	root := fixture(t)
+	write(t, root, "grader/workshop.json", roster)
+
+	code, out, _ := grader(t, "", "status", "-C", root)
+	require.Equal(t, exitOK, code, out)
+	for _, want := range []string{
+		"04  A first query        not started             0/1     0/5",
+		"05  A stream             not in this checkout      -       -",
+		"05-stream is not in this checkout yet: pull the workshop's latest version (git pull) to get it.",
+		"0/4 exercises · 0/17 points",
+		"Next: 01-sum (Adding numbers): start it.",
+	} {
+		require.Contains(t, out, want)
+	}
+
+	code, out, _ = grader(t, "", "status", "-json", "-C", root)
+	require.Equal(t, exitOK, code)
+	var s report.Summary
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	require.Equal(t, 4, s.Count)
+	require.Len(t, s.Exercises, 4)
+	require.Equal(t, []string{"05-stream"}, s.Absent)
+
+	_, out, _ = grader(t, "", "list", "-C", root)
+	require.Contains(t, out, "05  A stream             not in this checkout")
+
+	code, _, stderr := grader(t, "", "check", "05", "-C", root)
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, stderr, "05-stream (A stream) is not in this checkout yet")
 }
 
 func TestVerify(t *testing.T) {
 	skipShort(t)
 	root := fixture(t)
-	code, out, _ := grader(t, "", "verify", "-C", root, "-timeout", "2s")
+	write(t, root, "grader/workshop.json", roster)
+	// 1s: the hanging stub of 03 costs its time limit on every full verify.
+	code, out, _ := grader(t, "", "verify", "-C", root, "-timeout", "1s")
 	require.Equal(t, exitOK, code, out)
 	require.Contains(t, out, "verify: all 4 exercise(s) good")
+	require.Contains(t, out, "warn roster: grader/workshop.json lists 05-stream, which has no folder here")
 	require.Contains(t, out, "3 of 4 tests fail on the stub; 1 pass already (TestMean/empty)")
 	require.Contains(t, out, "warn stub is fast")
 
@@ -456,12 +523,19 @@ func TestVerify(t *testing.T) {
 		{"a test tagged with an undeclared task", func(r string) {
 			appendTo(t, r, "exercises/01-sum/sum_test.go", "\nfunc TestMore(t *testing.T) { t.Attr(\"task\", \"1.9\") }\n")
 		}, "tests are tagged with tasks that exercise.json does not declare: 1.9"},
+		{"a hint that names a file that does not exist", func(r string) {
+			write(t, r, "exercises/01-sum/HINTS.md", "## Hint 1\nOpen `sum.go`, then `text/text.go`.\n## Hint 2\nSee `text/gone.go`.\n## Hint 3\nx\n")
+		}, "README.md or HINTS.md names files that do not exist: HINTS.md: text/gone.go\n"},
+		{"an exercise missing from the roster", func(r string) {
+			write(t, r, "grader/workshop.json", `{"exercises": [{"id": "01", "slug": "01-sum", "title": "Adding numbers"}]}`)
+		}, "grader/workshop.json does not list 02-words, 03-wait, 04-query"},
 		{"a points override for a test that does not exist", func(r string) {
 			write(t, r, "grader/points.json", `{"exercises": {"01": {"tests": {"TestSume": 3}}}}`)
 		}, `01-sum: no test "TestSume"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			r := filepath.Join(t.TempDir(), "ws")
 			copyDir(t, root, r, map[string]bool{".git": true})
 			tt.setup(r)
@@ -480,9 +554,10 @@ func TestVerifyUpdateWritesTheManifest(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.Remove(file))
 
-	code, _, _ := grader(t, "", "verify", "-C", root, "-timeout", "2s")
+	code, out, _ := grader(t, "", "verify", "01", "-C", root)
 	require.Equal(t, exitFailing, code, "no manifest: verify fails")
-	code, out, _ := grader(t, "", "verify", "-update", "-C", root, "-timeout", "2s")
+	require.Contains(t, out, "grader/manifest.json has no entry for 01-sum")
+	code, out, _ = grader(t, "", "verify", "-update", "-C", root, "-timeout", "1s")
 	require.Equal(t, exitOK, code, out)
 	got, err := os.ReadFile(file)
 	require.NoError(t, err)
@@ -567,6 +642,39 @@ func TestWatch(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "02", st.Current)
 	require.Equal(t, []int{1}, st.Hints["02"])
+}
+
+func TestWatchJSON(t *testing.T) {
+	skipShort(t)
+	root := fixture(t)
+	out := &syncBuffer{}
+	a := &app{io: stdio{in: strings.NewReader(""), out: out, err: io.Discard}, opts: options{dir: root, jobs: 2, json: true}, cmdName: "go run ./grader"}
+	require.Equal(t, exitOK, a.open())
+	changes := make(chan string)
+	lines := make(chan string)
+	w := &watchLoop{a: a, lines: lines, watch: func(context.Context, []string) (<-chan string, error) { return changes, nil }}
+	ex, err := a.ws.Find("01")
+	require.NoError(t, err)
+	done := make(chan int)
+	go func() { done <- w.run(context.Background(), ex) }()
+
+	at := waitFor(t, out, 0, `"exercise": "01-sum"`)
+	cp(t, root, "solutions/sum/sum.go", "exercises/01-sum/sum.go")
+	changes <- filepath.Join(root, "exercises", "01-sum", "sum.go")
+	waitFor(t, out, at, `"exercise": "01-sum"`)
+	lines <- "q"
+	require.Equal(t, exitOK, <-done)
+
+	// The output is nothing but results.json documents, one per run.
+	dec := json.NewDecoder(strings.NewReader(out.String()))
+	var statuses []string
+	for dec.More() {
+		var r report.Results
+		require.NoError(t, dec.Decode(&r), out.String())
+		require.Equal(t, 3, r.Version)
+		statuses = append(statuses, r.Status)
+	}
+	require.Equal(t, []string{"fail", "pass"}, statuses)
 }
 
 func TestWatchDirsReportsChanges(t *testing.T) {

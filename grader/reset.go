@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/streamworkshop/workshop/grader/internal/report"
 	"github.com/streamworkshop/workshop/grader/internal/workshop"
 )
 
@@ -41,6 +42,10 @@ func resetCmd() *command {
 				a.errorf("usage: reset NN [-yes] [-tests], or reset -all [-yes]")
 				return exitUsage
 			}
+			if a.opts.json && !yes {
+				a.errorf("reset -json cannot ask for confirmation: add -yes")
+				return exitUsage
+			}
 			return a.reset(ctx, exs, tests, yes)
 		},
 	}
@@ -67,6 +72,9 @@ func (a *app) reset(ctx context.Context, exs []*workshop.Exercise, tests, yes bo
 		what = "test"
 	}
 	if len(todo) == 0 {
+		if a.opts.json {
+			return a.resetJSON(nil, "")
+		}
 		fmt.Fprintf(a.io.out, "Nothing to reset: the %s files are already the originals.\n", what)
 		return exitOK
 	}
@@ -77,15 +85,18 @@ func (a *app) reset(ctx context.Context, exs []*workshop.Exercise, tests, yes bo
 		}
 		stamp = time.Now().Format("20060102-150405") + fmt.Sprintf("-%d", i)
 	}
-	fmt.Fprintf(a.io.out, "This restores the original %s files:\n", what)
-	for _, r := range todo {
-		verb := "restore"
-		if r.remove {
-			verb = "remove "
+	backupRel := filepath.ToSlash(filepath.Join(".grader", "backup", stamp))
+	if !a.opts.json {
+		fmt.Fprintf(a.io.out, "This restores the original %s files:\n", what)
+		for _, r := range todo {
+			verb := "restore"
+			if r.remove {
+				verb = "remove "
+			}
+			fmt.Fprintf(a.io.out, "  %s %s\n", verb, r.rel)
 		}
-		fmt.Fprintf(a.io.out, "  %s %s\n", verb, r.rel)
+		fmt.Fprintf(a.io.out, "Your versions are kept in %s/.\n", backupRel)
 	}
-	fmt.Fprintf(a.io.out, "Your versions are kept in %s/.\n", filepath.ToSlash(filepath.Join(".grader", "backup", stamp)))
 	if !yes && !a.confirm("Go ahead? [y/N] ") {
 		fmt.Fprintln(a.io.out, "Nothing changed.")
 		return exitFailing
@@ -95,11 +106,42 @@ func (a *app) reset(ctx context.Context, exs []*workshop.Exercise, tests, yes bo
 		if err := a.restoreFile(ctx, r, backup); err != nil {
 			return a.envError(err)
 		}
+		if a.opts.json {
+			continue
+		}
 		verb := "restored"
 		if r.remove {
 			verb = "removed"
 		}
 		fmt.Fprintf(a.io.out, "%s %s\n", a.style.Green(verb), r.rel)
+	}
+	if a.opts.json {
+		return a.resetJSON(todo, backupRel)
+	}
+	return exitOK
+}
+
+// resetJSON prints what reset did: the files restored from the original
+// and the added test files removed (root-relative), and the backup folder
+// that holds the learner's versions ("" when nothing changed).
+func (a *app) resetJSON(done []restore, backup string) int {
+	out := struct {
+		Restored []string `json:"restored"`
+		Removed  []string `json:"removed"`
+		Backup   *string  `json:"backup"`
+	}{Restored: []string{}, Removed: []string{}}
+	for _, r := range done {
+		if r.remove {
+			out.Removed = append(out.Removed, r.rel)
+		} else {
+			out.Restored = append(out.Restored, r.rel)
+		}
+	}
+	if backup != "" {
+		out.Backup = &backup
+	}
+	if err := report.WriteJSON(a.io.out, out); err != nil {
+		return a.envError(err)
 	}
 	return exitOK
 }

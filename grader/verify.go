@@ -9,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -116,6 +117,7 @@ func (a *app) verify(ctx context.Context, exs []*workshop.Exercise, whole, updat
 
 	global := &verification{}
 	a.checkPointsConfig(global, vs)
+	a.checkRoster(global)
 	if whole {
 		a.checkManifestExtras(global)
 	}
@@ -127,7 +129,7 @@ func (a *app) verify(ctx context.Context, exs []*workshop.Exercise, whole, updat
 		for _, v := range vs {
 			if !v.failed(true) {
 				for i := range v.checks {
-					if v.checks[i].Name == "manifest" {
+					if v.checks[i].Name == "manifest" && v.checks[i].Status != "pass" {
 						v.checks[i] = check{Name: "manifest", Status: "pass", Detail: "updated"}
 					}
 				}
@@ -227,6 +229,12 @@ func (a *app) verifyExercise(ctx context.Context, ex *workshop.Exercise) (*verif
 			}
 		}
 		v.add("hints", ok, "levels %s (want 1, 2, 3, each with text)", strings.Join(levels, ", "))
+	}
+
+	// The files the README and the hints send the learner to exist: a hint
+	// that names a file renamed since gives nothing.
+	if missing := a.missingDocFiles(ex); len(missing) > 0 {
+		v.add("doc links", false, "README.md or HINTS.md names files that do not exist: %s", strings.Join(missing, ", "))
 	}
 
 	// The stub: compiles, and the suite fails on it.
@@ -368,6 +376,36 @@ func (a *app) verifyExercise(ctx context.Context, ex *workshop.Exercise) (*verif
 	return v, nil
 }
 
+// docFile matches a file name in backquotes, the way the exercises' docs
+// name the files a learner should open ("`streamlib/join.go`").
+var docFile = regexp.MustCompile("`([A-Za-z0-9_.\\-/]+\\.(?:go|sql|md|json))`")
+
+// missingDocFiles returns the files named in ex's README.md and HINTS.md
+// that exist neither in the exercise folder nor from the root.
+func (a *app) missingDocFiles(ex *workshop.Exercise) []string {
+	var missing []string
+	seen := map[string]bool{}
+	for _, doc := range []string{"README.md", "HINTS.md"} {
+		b, err := os.ReadFile(a.ws.Abs(ex.Dir() + "/" + doc))
+		if err != nil {
+			continue // a missing HINTS.md is the hints check's to report
+		}
+		for _, m := range docFile.FindAllStringSubmatch(string(b), -1) {
+			f := m[1]
+			if seen[f] {
+				continue
+			}
+			seen[f] = true
+			_, errHere := os.Stat(a.ws.Abs(ex.Dir() + "/" + f))
+			_, errRoot := os.Stat(a.ws.Abs(f))
+			if errHere != nil && errRoot != nil {
+				missing = append(missing, doc+": "+f)
+			}
+		}
+	}
+	return missing
+}
+
 // describeStub summarizes how the suite fares on the stub, from the run's
 // leaves or, better, from the manifest entry (which counts the tests a
 // panic or timeout kept from running).
@@ -400,19 +438,7 @@ func describeStub(leaves []*gotest.Test, expected []workshop.ExpectedTest) strin
 		total-len(passes), total, len(passes), strings.Join(shown, ", "))
 }
 
-func inheritedTask(res *gotest.Result, name string) string {
-	for n := name; n != ""; {
-		if t := res.Test(n); t != nil && t.Task() != "" {
-			return t.Task()
-		}
-		i := strings.LastIndexByte(n, '/')
-		if i < 0 {
-			return ""
-		}
-		n = n[:i]
-	}
-	return ""
-}
+func inheritedTask(res *gotest.Result, name string) string { return res.InheritedTask(name) }
 
 // manifestEntry computes what the manifest should record for ex.
 func (a *app) manifestEntry(ex *workshop.Exercise, sol, stub *runner.Run) (*workshop.ExerciseManifest, error) {
@@ -526,6 +552,27 @@ func (a *app) checkManifestExtras(g *verification) {
 	if len(stale) > 0 {
 		g.add("manifest", false, "%s lists exercises that no longer exist: %s (run `%s verify -update`)",
 			workshop.ManifestPath, strings.Join(stale, ", "), a.cmdName)
+	}
+}
+
+// checkRoster checks grader/workshop.json, when there is one, against the
+// exercise folders: every folder must be on it (or status would not show
+// the exercise in its place); an exercise on it without a folder is only a
+// warning, since it may be on its way (another branch, a later release).
+func (a *app) checkRoster(g *verification) {
+	if a.ws.Roster == nil {
+		return
+	}
+	var unlisted []string
+	for _, ex := range a.ws.Unlisted() {
+		unlisted = append(unlisted, ex.Slug)
+	}
+	if len(unlisted) > 0 {
+		g.add("roster", false, "%s does not list %s: add {\"id\", \"slug\", \"title\"} for each",
+			workshop.RosterPath, strings.Join(unlisted, ", "))
+	}
+	for _, e := range a.ws.Absent() {
+		g.warn("roster", "%s lists %s, which has no folder here: status shows it as not in this checkout", workshop.RosterPath, e.Slug)
 	}
 }
 

@@ -39,7 +39,7 @@ func watchCmd() *command {
 			} else if ex, err = a.current(ctx, st); err != nil {
 				return a.envError(err)
 			} else if ex == nil {
-				fmt.Fprintln(a.io.out, "Every exercise is done: nothing to watch. Well done!")
+				fmt.Fprintln(a.io.out, a.allDone("nothing to watch. Well done!"))
 				return exitOK
 			}
 			if !poll && needsPolling(a.ws.Root) {
@@ -76,7 +76,9 @@ func (w *watchLoop) run(ctx context.Context, ex *workshop.Exercise) int {
 		}
 		ex = next
 	}
-	fmt.Fprintln(a.io.out, a.style.Green("✓ Every exercise is done. Congratulations!"))
+	if !a.opts.json {
+		fmt.Fprintln(a.io.out, a.style.Green("✓ Every exercise is done. Congratulations!"))
+	}
 	return exitOK
 }
 
@@ -102,18 +104,20 @@ func (w *watchLoop) exercise(ctx context.Context, ex *workshop.Exercise) (next *
 	var e *report.Exercise
 	for {
 		if rerun {
-			a.clearScreen()
+			if !a.opts.json { // -json: one results.json document per run, nothing else
+				a.clearScreen()
+				fmt.Fprintf(a.io.out, "%s\n", a.style.Dim("running "+ex.Package()+" …"))
+			}
 			if st, err = a.loadState(); err != nil {
 				return nil, a.envError(err), true
 			}
-			fmt.Fprintf(a.io.out, "%s\n", a.style.Dim("running "+ex.Package()+" …"))
 			if e, err = a.evaluate(ctx, ex, st, runAlways); err != nil {
 				if ctx.Err() != nil {
 					return nil, exitOK, true
 				}
 				return nil, a.envError(err), true
 			}
-			if a.isTTY() {
+			if a.isTTY() && !a.opts.json {
 				a.clearScreen() // drop the "running" line
 			}
 			a.showCheck(ctx, e, st)
@@ -138,10 +142,14 @@ func (w *watchLoop) exercise(ctx context.Context, ex *workshop.Exercise) (next *
 			case "q", "quit", "exit":
 				return nil, exitFor([]*report.Exercise{e}), true
 			case "h", "hint":
-				fmt.Fprintln(a.io.out)
+				if !a.opts.json {
+					fmt.Fprintln(a.io.out)
+				}
 				a.hint(a.io.out, ex, 0)
 			case "l", "list", "s", "status":
-				fmt.Fprintln(a.io.out)
+				if !a.opts.json {
+					fmt.Fprintln(a.io.out)
+				}
 				a.statusInline(ctx)
 			case "n", "next":
 				if nx := a.after(ex.ID); nx != nil {
@@ -157,7 +165,9 @@ func (w *watchLoop) exercise(ctx context.Context, ex *workshop.Exercise) (next *
 				}
 				rerun = true
 			default:
-				fmt.Fprintf(a.io.out, "Unknown command %q. ", line)
+				if !a.opts.json {
+					fmt.Fprintf(a.io.out, "Unknown command %q. ", line)
+				}
 				w.footer(ex, e)
 			}
 		}
@@ -166,6 +176,9 @@ func (w *watchLoop) exercise(ctx context.Context, ex *workshop.Exercise) (next *
 
 func (w *watchLoop) footer(ex *workshop.Exercise, e *report.Exercise) {
 	a := w.a
+	if a.opts.json {
+		return
+	}
 	s := a.style
 	fmt.Fprintln(a.io.out)
 	if e.Status == report.Done && e.Counted {
@@ -191,7 +204,11 @@ func (a *app) statusInline(ctx context.Context) {
 		a.envError(err)
 		return
 	}
-	report.WriteList(a.io.out, exs, a.textOptions())
+	if a.opts.json {
+		report.WriteJSON(a.io.out, report.ToSummary(a.withAbsent(exs)))
+		return
+	}
+	report.WriteList(a.io.out, a.withAbsent(exs), a.textOptions())
 }
 
 func (a *app) isTTY() bool {

@@ -3,7 +3,7 @@
 //
 // It prints one line per package (ok, FAIL, no test files), the full
 // output of every failed test, package or build, the reason of every
-// skipped top-level test, and finally
+// skipped test (subtests too), and finally
 //
 //	tests: 120 passed, 0 failed, 3 skipped
 //
@@ -94,9 +94,8 @@ func (s *summary) handle(e event) {
 	case "skip":
 		if e.Test != "" {
 			s.skipped++
-			if !strings.Contains(e.Test, "/") {
-				s.print(k, "SKIP ")
-			}
+			// Subtests too: CI prints the reason of every skip.
+			s.print(k, "SKIP ")
 		}
 		delete(s.buf, k)
 	case "fail":

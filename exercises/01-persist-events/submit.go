@@ -55,6 +55,10 @@ type SubmitterConfig struct {
 	// topic keyed by order id must use the same one, or one order's
 	// events would land on different partitions.
 	Partitioner sarama.PartitionerConstructor
+	// Sarama, when set, is called on the producer's configuration before
+	// anything else is set, for connection settings such as TLS and SASL;
+	// the settings made here after it win.
+	Sarama func(*sarama.Config)
 	// MaxBodyBytes limits the size of a request body; a larger one gets
 	// 413 Request Entity Too Large (DefaultMaxBodyBytes).
 	MaxBodyBytes int64
@@ -146,6 +150,9 @@ func (s *Submitter) Close() error {
 // orders.
 func producerConfig(cfg SubmitterConfig) (*sarama.Config, error) {
 	c := sarama.NewConfig()
+	if cfg.Sarama != nil {
+		cfg.Sarama(c)
+	}
 	c.ClientID = cfg.ClientID
 	c.Version = cfg.Version
 	// A SyncProducer learns the outcome of each write from these channels.

@@ -2,6 +2,7 @@ package orderdetails
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -118,6 +119,53 @@ func (r *running) stoppedEarly() (error, bool) {
 		return r.err, true
 	default:
 		return nil, false
+	}
+}
+
+// waitForSubscription asks the broker, until it knows, what the validator's
+// member of the consumer group DefaultGroupID subscribed to and which
+// partitions it was given. If the validator stops, or has not joined within
+// waitFor, it fails the test with explain(the error Run returned).
+func (e *env) waitForSubscription(t *testing.T, r *running, explain func(error) string) (topics []string, assigned map[string][]int32) {
+	t.Helper()
+	cfg := sarama.NewConfig()
+	cfg.Version = sarama.V2_8_0_0
+	admin, err := sarama.NewClusterAdmin(e.cluster.Addrs(), cfg)
+	if err != nil {
+		t.Fatalf("connect an admin client: %v", err)
+	}
+	defer func() { _ = admin.Close() }()
+	deadline := time.Now().Add(waitFor)
+	for {
+		groups, err := admin.DescribeConsumerGroups([]string{DefaultGroupID})
+		if err != nil {
+			t.Fatalf("describe group %s: %v", DefaultGroupID, err)
+		}
+		for _, g := range groups {
+			if g.State != "Stable" {
+				continue // still joining: the assignment is not settled
+			}
+			for _, m := range g.Members {
+				meta, err := m.GetMemberMetadata()
+				if err != nil {
+					t.Fatalf("group %s, member %s: read its subscription: %v", DefaultGroupID, m.MemberId, err)
+				}
+				as, err := m.GetMemberAssignment()
+				if err != nil {
+					t.Fatalf("group %s, member %s: read its assignment: %v", DefaultGroupID, m.MemberId, err)
+				}
+				if meta != nil && as != nil {
+					return meta.Topics, as.Topics
+				}
+			}
+		}
+		if err, stopped := r.stoppedEarly(); stopped {
+			t.Fatalf("%s", explain(err))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s (waited %v)", explain(errors.New("nothing yet: Run is still running")), waitFor)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -52,6 +52,10 @@ type Config struct {
 	// (sarama's default hash partitioner when nil). It must match the
 	// partitioner of every other writer of order-validations.
 	Partitioner sarama.PartitionerConstructor
+	// Sarama, when set, is called on each client's configuration before
+	// anything else is set, for connection settings such as TLS and SASL;
+	// the settings made here after it win.
+	Sarama func(*sarama.Config)
 	// Logger receives a line per skipped record and per failure
 	// (slog.Default()).
 	Logger *slog.Logger
@@ -110,6 +114,9 @@ func New(cfg Config) (*Validator, error) {
 
 func consumerConfig(cfg Config) *sarama.Config {
 	c := sarama.NewConfig()
+	if cfg.Sarama != nil {
+		cfg.Sarama(c)
+	}
 	c.ClientID = cfg.ClientID + "-consumer"
 	c.Version = cfg.Version
 	c.Net.DialTimeout = cfg.Timeout
@@ -132,6 +139,9 @@ func consumerConfig(cfg Config) *sarama.Config {
 
 func producerConfig(cfg Config) *sarama.Config {
 	c := sarama.NewConfig()
+	if cfg.Sarama != nil {
+		cfg.Sarama(c)
+	}
 	c.ClientID = cfg.ClientID + "-producer"
 	c.Version = cfg.Version
 	c.Net.DialTimeout = cfg.Timeout
@@ -243,6 +253,8 @@ type handler struct {
 	transactional bool
 	log           *slog.Logger
 
+	txMu sync.Mutex // held by the transaction in progress
+
 	mu       sync.Mutex
 	fatalErr error // stops Run
 	failed   bool  // a record failed in the last session
@@ -283,6 +295,10 @@ func (h *handler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.Co
 // handle validates one record and records that it is done.
 func (h *handler) handle(sess sarama.ConsumerGroupSession, msg *sarama.ConsumerMessage) error {
 	if h.transactional {
+		// One producer has one transaction at a time, and sarama calls
+		// ConsumeClaim for each partition in its own goroutine.
+		h.txMu.Lock()
+		defer h.txMu.Unlock()
 		return h.handleInTransaction(sess, msg)
 	}
 	if err := h.validate(msg); err != nil {

@@ -52,26 +52,78 @@ func (rd *Reader) serve(w http.ResponseWriter, r *http.Request, accept func(doma
 		http.Error(w, fmt.Sprintf("order id %q: %v", id, err), http.StatusBadRequest)
 		return
 	}
-	rd.App.ServeKey(w, r, rd.Store, key, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
-		defer cancel()
-		o, err := rd.Waiters.Wait(ctx, id, accept, func() (domain.Order, bool, error) {
-			st, err := kafka.KeyValueStore[string, domain.Order](rd.App, rd.Store)
-			if err != nil {
-				return domain.Order{}, false, err
+	deadline := time.Now().Add(timeout)
+	if !rd.awaitOwner(r.Context(), key, deadline) {
+		return // the client is gone
+	}
+	var local http.HandlerFunc
+	local = func(w http.ResponseWriter, r *http.Request) {
+		for {
+			// Wait in slices: between two, check that this instance still
+			// holds the key, since a rebalance may have moved it, and a
+			// waiter here would then never be notified.
+			slice := time.Now().Add(ownerRecheck)
+			if deadline.Before(slice) {
+				slice = deadline
 			}
-			return st.Get(id)
-		})
-		switch {
-		case errors.Is(err, context.DeadlineExceeded):
-			http.Error(w, fmt.Sprintf("order %s: not in the requested state after %v", id, timeout), http.StatusGatewayTimeout)
-		case err != nil:
-			http.Error(w, fmt.Sprintf("order %s: %v", id, err), http.StatusServiceUnavailable)
-		default:
-			w.Header().Set("Content-Type", "application/json")
-			_ = json.NewEncoder(w).Encode(o)
+			ctx, cancel := context.WithDeadline(r.Context(), slice)
+			o, err := rd.Waiters.Wait(ctx, id, accept, func() (domain.Order, bool, error) {
+				st, err := kafka.KeyValueStore[string, domain.Order](rd.App, rd.Store)
+				if err != nil {
+					return domain.Order{}, false, err
+				}
+				return st.Get(id)
+			})
+			cancel()
+			switch {
+			case err == nil:
+				w.Header().Set("Content-Type", "application/json")
+				_ = json.NewEncoder(w).Encode(o)
+				return
+			case r.Context().Err() != nil:
+				return // the client is gone
+			case errors.Is(err, context.DeadlineExceeded) && time.Now().Before(deadline):
+				if md, err := rd.App.KeyMetadata(rd.Store, key); err == nil && !md.Local {
+					if rd.awaitOwner(r.Context(), key, deadline) {
+						rd.App.ServeKey(w, r, rd.Store, key, local)
+					}
+					return
+				}
+			case errors.Is(err, context.DeadlineExceeded):
+				http.Error(w, fmt.Sprintf("order %s: not in the requested state after %v", id, timeout), http.StatusGatewayTimeout)
+				return
+			default:
+				http.Error(w, fmt.Sprintf("order %s: %v", id, err), http.StatusServiceUnavailable)
+				return
+			}
 		}
-	}))
+	}
+	rd.App.ServeKey(w, r, rd.Store, key, local)
+}
+
+// ownerRecheck is how often a waiting GET checks that its key's task is
+// still on this instance.
+const ownerRecheck = 500 * time.Millisecond
+
+// ownerPoll is how often a GET looks again for the instance that holds its
+// key while none does (during a rebalance).
+const ownerPoll = 50 * time.Millisecond
+
+// awaitOwner waits until some instance holds key's task, or until
+// deadline, as the original service waited for the key's metadata; then
+// ServeKey answers or forwards. It returns false if ctx ended first.
+func (rd *Reader) awaitOwner(ctx context.Context, key []byte, deadline time.Time) bool {
+	for {
+		md, err := rd.App.KeyMetadata(rd.Store, key)
+		if err != nil || md.Local || md.Host != "" || !time.Now().Before(deadline) {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(ownerPoll):
+		}
+	}
 }
 
 // parseTimeout reads ?timeout= as a Go duration ("2s") or as milliseconds

@@ -3,8 +3,11 @@ package platform
 import (
 	"crypto/tls"
 	"flag"
+	"fmt"
 	"os"
 	"strings"
+
+	"github.com/IBM/sarama"
 
 	"github.com/streamworkshop/workshop/streamlib/kafka"
 )
@@ -17,7 +20,7 @@ type Kafka struct {
 	// TLS: --kafka-tls, KAFKA_TLS ("true" encrypts connections).
 	TLS bool
 	// SASLMechanism: --kafka-sasl-mechanism, KAFKA_SASL_MECHANISM (PLAIN
-	// when a user is set).
+	// when a user is set; PLAIN is the only one the commands support).
 	SASLMechanism string
 	// SASLUser: --kafka-sasl-user, KAFKA_SASL_USER.
 	SASLUser string
@@ -70,5 +73,32 @@ func (k Kafka) Apply(c *kafka.Config) {
 	}
 	if k.SASLUser != "" {
 		c.SASL = &kafka.SASL{Mechanism: k.SASLMechanism, User: k.SASLUser, Password: k.SASLPassword}
+	}
+}
+
+// Validate reports settings the commands cannot use: no bootstrap server,
+// or a SASL mechanism other than PLAIN.
+func (k Kafka) Validate() error {
+	if len(k.Brokers()) == 0 {
+		return fmt.Errorf("--bootstrap-servers (%s) is empty", Env("bootstrap-servers"))
+	}
+	if k.SASLUser != "" && k.SASLMechanism != "" && k.SASLMechanism != sarama.SASLTypePlaintext {
+		return fmt.Errorf("--kafka-sasl-mechanism %q: only %s is supported", k.SASLMechanism, sarama.SASLTypePlaintext)
+	}
+	return nil
+}
+
+// Sarama sets the TLS and SASL settings of a sarama configuration, for
+// the services that use sarama directly. Pass it as their Sarama hook.
+func (k Kafka) Sarama(c *sarama.Config) {
+	if k.TLS {
+		c.Net.TLS.Enable = true
+		c.Net.TLS.Config = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if k.SASLUser != "" {
+		c.Net.SASL.Enable = true
+		c.Net.SASL.Mechanism = sarama.SASLTypePlaintext
+		c.Net.SASL.User = k.SASLUser
+		c.Net.SASL.Password = k.SASLPassword
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"testing"
 
+	"github.com/IBM/sarama"
 	"github.com/stretchr/testify/require"
 
 	"github.com/streamworkshop/workshop/solutions/platform"
@@ -28,4 +29,23 @@ func TestKafkaFlagsTakeDefaultsFromEnv(t *testing.T) {
 	k.Apply(&c)
 	require.Equal(t, []string{"c:3"}, c.BootstrapServers)
 	require.NotNil(t, c.TLS)
+}
+
+func TestSaramaSettings(t *testing.T) {
+	k := platform.Kafka{BootstrapServers: "a:1", TLS: true, SASLUser: "u", SASLPassword: "p"}
+	require.NoError(t, k.Validate())
+	c := sarama.NewConfig()
+	k.Sarama(c)
+	require.True(t, c.Net.TLS.Enable)
+	require.True(t, c.Net.SASL.Enable)
+	require.Equal(t, sarama.SASLMechanism(sarama.SASLTypePlaintext), c.Net.SASL.Mechanism)
+	require.Equal(t, "u", c.Net.SASL.User)
+
+	c = sarama.NewConfig()
+	platform.Kafka{BootstrapServers: "a:1"}.Sarama(c)
+	require.False(t, c.Net.TLS.Enable)
+	require.False(t, c.Net.SASL.Enable)
+
+	require.Error(t, platform.Kafka{}.Validate())
+	require.ErrorContains(t, platform.Kafka{BootstrapServers: "a:1", SASLUser: "u", SASLMechanism: "SCRAM-SHA-256"}.Validate(), "only PLAIN")
 }

@@ -58,6 +58,9 @@ func Start(ctx context.Context, opts ...Option) (*Cluster, error) {
 	if cfg.logger != nil {
 		kopts = append(kopts, kfake.WithLogger(slogLogger{cfg.logger}))
 	}
+	if cfg.dataDir != "" {
+		kopts = append(kopts, kfake.DataDir(cfg.dataDir))
+	}
 	fake, err := kfake.NewCluster(kopts...)
 	if err != nil {
 		return nil, fmt.Errorf("embedded: start %d broker(s) on ports %v: %w", cfg.brokers, cfg.ports, err)

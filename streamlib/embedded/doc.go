@@ -38,7 +38,8 @@
 //
 // # Differences from Apache Kafka worth knowing
 //
-//   - Everything is in memory: a closed cluster's data is gone.
+//   - Everything is in memory unless WithDataDir names a directory: a
+//     closed cluster's data is gone.
 //   - Nothing is really replicated; more than one broker only exercises
 //     clients' routing of requests to partition leaders and group
 //     coordinators.

@@ -31,6 +31,7 @@ type config struct {
 	defaultPartitions int32
 	topics            []topicSpec
 	logger            *slog.Logger
+	dataDir           string
 }
 
 type topicSpec struct {
@@ -128,4 +129,15 @@ func WithDefaultPartitions(n int32) Option {
 // debugging the protocol.
 func WithLogger(logger *slog.Logger) Option {
 	return func(c *config) { c.logger = logger }
+}
+
+// WithDataDir keeps the cluster's logs, committed offsets and transaction
+// state in dir (created if needed) instead of in memory only, so a cluster
+// started again on the same directory carries on where the last one
+// stopped: topics, records and consumer groups survive. The demo uses it
+// for a state that outlives the process. Records are written through the
+// operating system's cache, as Apache Kafka does by default, so a machine
+// crash may lose the newest ones; a clean Close keeps them all.
+func WithDataDir(dir string) Option {
+	return func(c *config) { c.dataDir = dir }
 }

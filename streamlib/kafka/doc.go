@@ -62,6 +62,13 @@
 // instance before any task runs, then followed for as long as the
 // application runs.
 //
+// Changelog writes are coalesced per key until the next commit: a key
+// updated many times between two commits gets one changelog record, its
+// last value, which is what compaction would keep. A count over 10,000
+// keys fed a million records writes 10,000 changelog records per commit
+// instead of a million; restores and checkpoints are as before, since
+// every commit sends the buffered writes first.
+//
 // # Guarantees
 //
 // Under AtLeastOnce (the default) input offsets are committed every
@@ -140,6 +147,6 @@
 //
 // Rebalances are eager (every member pauses while the group re-forms),
 // there are no standby replicas, stores have no record cache (every
-// update is forwarded and logged), and the offset reset is one setting
+// update is forwarded downstream), and the offset reset is one setting
 // for all source topics.
 package kafka

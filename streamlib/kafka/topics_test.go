@@ -3,12 +3,14 @@ package kafka
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/streamworkshop/workshop/streamlib"
 	"github.com/streamworkshop/workshop/streamlib/serde"
+	"github.com/streamworkshop/workshop/streamlib/window"
 )
 
 // wordCountTopology reads lines, repartitions words, counts them.
@@ -33,6 +35,27 @@ func rekeyedJoinTopology(t *testing.T) *streamlib.Topology {
 	orders := streamlib.Stream(b, "orders", serde.String(), serde.String())
 	byCustomer := streamlib.SelectKey(orders, func(_ string, v string) string { return v })
 	streamlib.JoinTable(byCustomer, customers, func(_, o, c string) string { return o + c }, streamlib.Named("enrich")).To("enriched")
+	topo, err := b.Build()
+	require.NoError(t, err)
+	return topo
+}
+
+// selfRepartitionTopology is the validations aggregator's shape: checks
+// are counted per order, re-keyed (which repartitions) and joined with
+// orders, which the sub-topology of the count reads too: one
+// sub-topology writes and reads the repartition topic.
+func selfRepartitionTopology(t *testing.T) *streamlib.Topology {
+	t.Helper()
+	b := streamlib.NewBuilder()
+	orders := streamlib.Stream(b, "orders", serde.String(), serde.String())
+	checks := streamlib.Stream(b, "checks", serde.String(), serde.String())
+	passes := streamlib.Count(streamlib.GroupByKey(checks), streamlib.Materialized("passes")).ToStream()
+	rekeyed := streamlib.Map(passes, func(k string, n int64) (string, int64) { return k, n })
+	streamlib.Join(rekeyed, orders, func(_ string, n int64, o string) string { return o },
+		window.JoinWithin(time.Minute, 0), streamlib.Named("done")).To("done")
+	// Checks joined with orders as they are: one sub-topology reads both.
+	streamlib.Join(checks, orders, func(_ string, c, o string) string { return c + o },
+		window.JoinWithin(time.Minute, 0), streamlib.Named("checked")).To("checked")
 	topo, err := b.Build()
 	require.NoError(t, err)
 	return topo
@@ -113,6 +136,24 @@ func TestPlanTopics(t *testing.T) {
 				Partitions: map[string]int32{"app-enrich-left-repartition": 3, "app-customers-changelog": 3},
 				Tasks:      map[int]int32{0: 3, 1: 8},
 				StoreSub:   map[string]int{"customers": 0},
+			},
+		},
+		{
+			name:     "a sub-topology that reads the repartition topic it writes",
+			topo:     selfRepartitionTopology,
+			existing: map[string]int32{"orders": 4, "checks": 4},
+			want: planSummary{
+				Partitions: map[string]int32{
+					"app-done-left-repartition":           4,
+					"app-done-other-join-store-changelog": 4, "app-done-this-join-store-changelog": 4,
+					"app-checked-other-join-store-changelog": 4, "app-checked-this-join-store-changelog": 4,
+					"app-passes-changelog": 4,
+				},
+				Tasks: map[int]int32{0: 4},
+				StoreSub: map[string]int{
+					"done-other-join-store": 0, "done-this-join-store": 0,
+					"checked-other-join-store": 0, "checked-this-join-store": 0, "passes": 0,
+				},
 			},
 		},
 	}

@@ -100,6 +100,10 @@ func (p *parser) event(ev *Event) {
 	}
 	t := p.test(ev.Test)
 	switch ev.Action {
+	case "pause":
+		t.state = statePaused
+	case "cont":
+		t.state = stateRunning
 	case "attr":
 		t.Attrs[ev.Key] = ev.Value
 	case "output":
@@ -107,6 +111,7 @@ func (p *parser) event(ev *Event) {
 	case "pass", "fail", "skip":
 		t.Status = Status(ev.Action)
 		t.Elapsed = seconds(ev.Elapsed)
+		t.state = stateDone
 		if ev.Action == "fail" {
 			t.failSeq = p.seq
 		}
@@ -149,20 +154,40 @@ func (p *parser) test(name string) *Test {
 		return t
 	}
 	t := &Test{Name: name, Attrs: map[string]string{}}
-	// The parent is the longest started test whose name prefixes this one.
-	for i := len(name) - 1; i > 0; i-- {
-		if name[i] != '/' {
-			continue
-		}
-		if par, ok := p.res.byName[name[:i]]; ok {
-			t.Parent = par.Name
-			par.Children++
-			break
-		}
+	// The parent is the longest running test whose name prefixes this one.
+	// Names alone are ambiguous, since a subtest's name may hold slashes:
+	// "T/POST_/v1/orders/" may follow its sibling "T/POST_/v1/orders". Only
+	// a running test can start a subtest, so finished and paused tests are
+	// passed over; a stream cut short may leave no running candidate, and
+	// then a paused one will do.
+	if par := p.parentOf(name, false); par != nil {
+		t.Parent = par.Name
+		par.Children++
+	} else if par := p.parentOf(name, true); par != nil {
+		t.Parent = par.Name
+		par.Children++
 	}
 	p.res.byName[name] = t
 	p.res.Tests = append(p.res.Tests, t)
 	return t
+}
+
+// parentOf returns the longest test whose name prefixes name at a "/" and
+// that is running (or, with paused, running or paused).
+func (p *parser) parentOf(name string, paused bool) *Test {
+	for i := len(name) - 1; i > 0; i-- {
+		if name[i] != '/' {
+			continue
+		}
+		par, ok := p.res.byName[name[:i]]
+		if !ok {
+			continue
+		}
+		if par.state == stateRunning || paused && par.state == statePaused {
+			return par
+		}
+	}
+	return nil
 }
 
 // Output limits: a test that prints in a loop until it times out must not
@@ -246,7 +271,7 @@ func (p *parser) blame(t *Test, pn *Panic) *Test {
 	at := p.panicAt[t.Name]
 	var best *Test
 	for _, d := range p.res.Tests {
-		if !strings.HasPrefix(d.Name, t.Name+"/") || d.Status != StatusFail {
+		if !p.res.descends(d, t) || d.Status != StatusFail {
 			continue
 		}
 		if d.failSeq == 0 || d.failSeq > at || len(d.Messages()) > 0 {

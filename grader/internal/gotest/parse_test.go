@@ -108,6 +108,18 @@ func TestParse(t *testing.T) {
 				}},
 		},
 		{
+			file: "slash.jsonl", // subtest names with slashes; a parallel subtest named like a grandchild
+			want: resultSummary{Ended: true, Tests: []testSummary{
+				{Name: "TestPaths", Status: StatusFail, Task: "1.3"},
+				{Name: "TestPaths/POST_/v1/orders", Status: StatusPass, Leaf: true},
+				{Name: "TestPaths/POST_/v1/orders/", Status: StatusFail, Leaf: true,
+					Messages: []string{"slash_test.go:12: POST /v1/orders/ failed"}},
+				{Name: "TestParallel", Status: StatusPass},
+				{Name: "TestParallel/a", Status: StatusPass, Leaf: true},
+				{Name: "TestParallel/a/b", Status: StatusPass, Leaf: true},
+			}},
+		},
+		{
 			file: "timeout.jsonl", // -timeout 1s stops a hanging subtest
 			want: resultSummary{Ended: true, Panic: "test timed out after 1s",
 				Running: []string{"TestHang", "TestHang/forever"},
@@ -155,6 +167,17 @@ func TestParse(t *testing.T) {
 				t.Errorf("Parse(%s) mismatch (-want +got):\n%s", tt.file, diff)
 			}
 		})
+	}
+}
+
+func TestParseParents(t *testing.T) {
+	r := parseFile(t, "slash.jsonl")
+	for name, want := range map[string]string{
+		"TestPaths/POST_/v1/orders":  "TestPaths",
+		"TestPaths/POST_/v1/orders/": "TestPaths",    // not its sibling, which ended before it started
+		"TestParallel/a/b":           "TestParallel", // not TestParallel/a, paused in t.Parallel
+	} {
+		require.Equal(t, want, r.Test(name).Parent, name)
 	}
 }
 

@@ -62,9 +62,22 @@ type Test struct {
 	// much (over 2000 lines).
 	Dropped int
 
-	failSeq    int // event sequence number of the terminal fail event
-	panicStart int // index in Output of the panic report, if any
+	failSeq    int       // event sequence number of the terminal fail event
+	panicStart int       // index in Output of the panic report, if any
+	state      testState // where the test is in its life, for finding parents
 }
+
+// testState tracks a test between its events: only a running test can start
+// a subtest (a paused parallel test is blocked in t.Parallel, a finished one
+// is gone), which is how a parent is told from an earlier sibling whose name
+// happens to prefix the new test's ("POST /v1/orders" and "POST /v1/orders/").
+type testState int
+
+const (
+	stateRunning testState = iota
+	statePaused
+	stateDone
+)
 
 // IsLeaf reports whether the test ran no subtests.
 func (t *Test) IsLeaf() bool { return t.Children == 0 }
@@ -174,6 +187,41 @@ type Result struct {
 
 // Test returns the test with the given full name, or nil.
 func (r *Result) Test(name string) *Test { return r.byName[name] }
+
+// InheritedTask returns the "task" attribute of the named test or of its
+// nearest ancestor that has one, or "". Ancestors are followed through
+// Parent; a name the run does not know is cut at its last "/" until a known
+// test is found.
+func (r *Result) InheritedTask(name string) string {
+	t := r.byName[name]
+	for n := name; t == nil; {
+		i := strings.LastIndexByte(n, '/')
+		if i < 0 {
+			return ""
+		}
+		n = n[:i]
+		t = r.byName[n]
+	}
+	for ; t != nil; t = r.byName[t.Parent] {
+		if tk := t.Task(); tk != "" {
+			return tk
+		}
+	}
+	return ""
+}
+
+// descends reports whether d is a subtest (at any depth) of anc.
+func (r *Result) descends(d, anc *Test) bool {
+	for t := d; t.Parent != ""; {
+		if t.Parent == anc.Name {
+			return true
+		}
+		if t = r.byName[t.Parent]; t == nil {
+			return false
+		}
+	}
+	return false
+}
 
 // Leaves returns the tests that ran no subtests, in start order.
 func (r *Result) Leaves() []*Test {

@@ -135,10 +135,14 @@ type Summary struct {
 	Count     int       `json:"exercise_count"`
 	Next      string    `json:"next,omitempty"`
 	Exercises []Results `json:"exercises"`
+	// Absent lists the slugs of the workshop's exercises that the checkout
+	// does not have yet; they are in neither Tests nor Exercises.
+	Absent []string `json:"absent,omitempty"`
 }
 
 // ToSummary builds the multi-exercise document.
-func ToSummary(exs []*Exercise) Summary {
+func ToSummary(all []*Exercise) Summary {
+	exs := Present(all)
 	s := Summary{Version: 3, Tests: []ResultsTest{}, Exercises: []Results{}, Count: len(exs), Done: DoneCount(exs)}
 	s.Score, s.MaxScore = Totals(exs)
 	errs := 0
@@ -164,6 +168,11 @@ func ToSummary(exs []*Exercise) Summary {
 	}
 	if n := Next(exs); n != nil {
 		s.Next = n.ID
+	}
+	for _, e := range all {
+		if e.Status == Absent {
+			s.Absent = append(s.Absent, e.Slug)
+		}
 	}
 	return s
 }

@@ -40,7 +40,26 @@ const (
 	// Errored: the suite could not run, or stopped before any test
 	// reported (a panic in init, a go command failure).
 	Errored Status = "error"
+	// Absent: the workshop's roster names the exercise, but this checkout
+	// has no folder for it (a clone older than the exercise).
+	Absent Status = "absent"
 )
+
+// AbsentExercise is the result of an exercise the checkout does not have.
+func AbsentExercise(id, slug, title string) *Exercise {
+	return &Exercise{ID: id, Slug: slug, Title: title, Dir: "exercises/" + slug, Status: Absent, Counted: true}
+}
+
+// Present returns the exercises that are in the checkout.
+func Present(exs []*Exercise) []*Exercise {
+	var out []*Exercise
+	for _, e := range exs {
+		if e.Status != Absent {
+			out = append(out, e)
+		}
+	}
+	return out
+}
 
 // Test is one scored test: a leaf of the suite's test tree.
 type Test struct {
@@ -158,9 +177,13 @@ func DoneCount(exs []*Exercise) int {
 	return n
 }
 
-// Next returns the first exercise that is not done (or not counted), or nil.
+// Next returns the first exercise of the checkout that is not done (or not
+// counted), or nil.
 func Next(exs []*Exercise) *Exercise {
 	for _, e := range exs {
+		if e.Status == Absent {
+			continue
+		}
 		if e.Status != Done || !e.Counted {
 			return e
 		}

@@ -240,19 +240,7 @@ func (s *scorer) test(name, task string) Test {
 }
 
 // task returns the "task" attribute of a test or its nearest ancestor.
-func (s *scorer) task(name string) string {
-	for n := name; n != ""; {
-		if gt := s.res.Test(n); gt != nil && gt.Task() != "" {
-			return gt.Task()
-		}
-		i := strings.LastIndexByte(n, '/')
-		if i < 0 {
-			break
-		}
-		n = n[:i]
-	}
-	return ""
-}
+func (s *scorer) task(name string) string { return s.res.InheritedTask(name) }
 
 // missing explains an expected test that has no result.
 func (s *scorer) missing(t Test) Test {

@@ -89,6 +89,8 @@ func StatusLabel(st Status) string {
 		return "build error"
 	case TimedOut:
 		return "timed out"
+	case Absent:
+		return "not in this checkout"
 	default:
 		return "error"
 	}
@@ -110,6 +112,8 @@ func (s Style) exerciseMark(e *Exercise) string {
 		return s.Green("✓ " + label)
 	case e.Status == NotStarted:
 		return s.Dim("· " + label)
+	case e.Status == Absent:
+		return s.Dim("○ " + label)
 	case e.Status == Failing:
 		return s.Red("✗ " + label)
 	case e.Status == TimedOut:

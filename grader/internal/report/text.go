@@ -84,6 +84,11 @@ func WriteCheck(w io.Writer, e *Exercise, next *Exercise, o Options) error {
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "%s  %d/%d tests pass · %d/%d points\n",
 		s.bar(e.Passed, e.Total, 20), e.Passed, e.Total, e.Score, e.MaxScore)
+	if e.Status == NotStarted && e.Passed > 0 {
+		// Some tests hold on a stub that does nothing ("a bad request
+		// writes nothing"); they earn points once the work has begun.
+		b.WriteString(s.Dim("(the stub is untouched: points count from your first change)") + "\n")
+	}
 	b.WriteString(nextStep(e, next, o) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -131,11 +136,19 @@ func writeTasks(b *strings.Builder, e *Exercise, o Options) {
 			count = s.Green(count)
 		}
 		fmt.Fprintf(b, "%s  %s\n", s.Bold(head), count)
+		prev := ""
 		for _, t := range tests {
 			fmt.Fprintf(b, "  %s %s\n", s.testMark(t.Status), t.Name)
 			if t.Status == TestPass && !o.Verbose {
 				continue
 			}
+			// A parent's t.Fatal stops all its cases with one message:
+			// say it once.
+			if t.Message != "" && t.Message == prev && t.Output == "" && !o.Verbose {
+				fmt.Fprintf(b, "      %s\n", s.Dim("(the same message as above)"))
+				continue
+			}
+			prev = t.Message
 			var lines []string
 			if msg := strings.TrimRight(t.Message, "\n "); msg != "" {
 				lines = append(lines, strings.Split(msg, "\n")...)
@@ -201,14 +214,20 @@ func firstFailing(e *Exercise) *Test {
 }
 
 // WriteStatus renders the progress table of all exercises, a progress bar,
-// and the next exercise with the exact commands to run.
-func WriteStatus(w io.Writer, exs []*Exercise, o Options) error {
+// and the next exercise with the exact commands to run. Exercises the
+// checkout does not have (Absent) are listed, and left out of the counts.
+func WriteStatus(w io.Writer, all []*Exercise, o Options) error {
 	s := o.Style
+	exs := Present(all)
 	var b strings.Builder
 	b.WriteString(s.Bold("Workshop progress") + "\n\n")
 	t := &table{right: map[int]bool{3: true, 4: true}}
 	t.add(s.Dim("#"), s.Dim("exercise"), s.Dim("status"), s.Dim("tests"), s.Dim("points"))
-	for _, e := range exs {
+	for _, e := range all {
+		if e.Status == Absent {
+			t.add(s.Dim(e.ID), s.Dim(e.Title), s.exerciseMark(e), s.Dim("-"), s.Dim("-"))
+			continue
+		}
 		t.add(e.ID, e.Title, s.exerciseMark(e), fmt.Sprintf("%d/%d", e.Passed, e.Total), fmt.Sprintf("%d/%d", e.Score, e.MaxScore))
 	}
 	b.WriteString(t.render("  "))
@@ -218,6 +237,9 @@ func WriteStatus(w io.Writer, exs []*Exercise, o Options) error {
 				e.Slug, strings.Join(e.Integrity.Files(), ", "), o.cmd("reset "+e.ID+" --tests"))))
 		}
 	}
+	if absent := absentNote(all); absent != "" {
+		b.WriteString("\n" + s.Dim(absent) + "\n")
+	}
 	score, maxScore := Totals(exs)
 	done := DoneCount(exs)
 	fmt.Fprintf(&b, "\n%s  %d/%d exercises · %d/%d points\n", s.bar(done, len(exs), 28), done, len(exs), score, maxScore)
@@ -225,6 +247,8 @@ func WriteStatus(w io.Writer, exs []*Exercise, o Options) error {
 	switch {
 	case len(exs) == 0:
 		b.WriteString("No exercises yet.\n")
+	case next == nil && len(exs) < len(all):
+		b.WriteString(s.Green("✓ Every exercise of this checkout is done.") + " The others come with " + s.Cyan("git pull") + ".\n")
 	case next == nil:
 		b.WriteString(s.Green("✓ Every exercise is done. Congratulations!") + "\n")
 	default:
@@ -232,6 +256,23 @@ func WriteStatus(w io.Writer, exs []*Exercise, o Options) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// absentNote says which exercises the checkout does not have, or "".
+func absentNote(all []*Exercise) string {
+	var slugs []string
+	for _, e := range all {
+		if e.Status == Absent {
+			slugs = append(slugs, e.Slug)
+		}
+	}
+	switch len(slugs) {
+	case 0:
+		return ""
+	case 1:
+		return slugs[0] + " is not in this checkout yet: pull the workshop's latest version (git pull) to get it."
+	}
+	return strings.Join(slugs, ", ") + " are not in this checkout yet: pull the workshop's latest version (git pull) to get them."
 }
 
 func nextBlock(e *Exercise, o Options) string {
@@ -264,17 +305,60 @@ func nextBlock(e *Exercise, o Options) string {
 	return b.String()
 }
 
-// WriteList renders the exercises with their concepts and status.
-func WriteList(w io.Writer, exs []*Exercise, o Options) error {
+// listWidth is the width list wraps the concepts at.
+const listWidth = 80
+
+// WriteList renders the exercises with their status, then, indented below
+// each, the concepts it teaches, wrapped to fit a terminal.
+func WriteList(w io.Writer, all []*Exercise, o Options) error {
 	s := o.Style
-	t := &table{right: map[int]bool{4: true}}
-	t.add(s.Dim("#"), s.Dim("exercise"), s.Dim("concepts"), s.Dim("status"), s.Dim("tests"), s.Dim("hints"))
-	for _, e := range exs {
-		t.add(e.ID, e.Title, strings.Join(e.Concepts, ", "), s.exerciseMark(e),
-			fmt.Sprintf("%d/%d", e.Passed, e.Total), fmt.Sprintf("%d/%d", e.HintsUsed, o.hintLevels()))
+	t := &table{right: map[int]bool{3: true}}
+	for _, e := range all {
+		if e.Status == Absent {
+			t.add(s.Dim(e.ID), s.Dim(e.Title), s.exerciseMark(e))
+			continue
+		}
+		t.add(e.ID, s.Bold(e.Title), s.exerciseMark(e), fmt.Sprintf("%d/%d tests", e.Passed, e.Total),
+			fmt.Sprintf("hints %d/%d", e.HintsUsed, o.hintLevels()))
 	}
-	_, err := io.WriteString(w, t.render(""))
+	heads := strings.Split(strings.TrimSuffix(t.render(""), "\n"), "\n")
+	var b strings.Builder
+	for i, e := range all {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(heads[i] + "\n")
+		for _, l := range wrap(strings.Join(e.Concepts, " · "), listWidth-4) {
+			b.WriteString("    " + s.Dim(l) + "\n")
+		}
+	}
+	if absent := absentNote(all); absent != "" {
+		b.WriteString("\n" + s.Dim(absent) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// wrap breaks text into lines of at most width runes, at spaces (a longer
+// word gets a line of its own).
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case visibleLen(line)+1+visibleLen(word) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // WriteGradeTable renders learners × exercises with points and totals.

@@ -1,13 +1,59 @@
 package runner
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
+
+// maxSlots bounds the copy folders of one checkout that can be in use at
+// once; beyond it a run takes a fresh random folder.
+const maxSlots = 64
+
+// staleSlot is how old a copy folder must be before a run may take it over:
+// a run that was killed leaves its folder behind. No run lasts this long
+// (its limit is the test timeout plus DefaultBuildBudget).
+const staleSlot = 6 * time.Hour
+
+// copySlot returns an empty folder to copy the checkout at root into, and a
+// function that removes it. The go command's build cache keys each compiled
+// package by the folder it is in, so a fresh random folder per run would
+// compile the whole workspace again (about six times as long as a cached
+// run); the folder is therefore one of a few fixed paths per checkout,
+// tmp/grader-copy-<hash of root>-<n>, each held by one run at a time
+// (os.Mkdir is the lock). Removing it after the run keeps the cache entries
+// valid, since they name the path, not the files.
+func copySlot(root string) (string, func(), error) {
+	sum := sha256.Sum256([]byte(root))
+	base := filepath.Join(os.TempDir(), "grader-copy-"+hex.EncodeToString(sum[:6]))
+	for i := 0; i < maxSlots; i++ {
+		dir := fmt.Sprintf("%s-%d", base, i)
+		err := os.Mkdir(dir, 0o755)
+		if errors.Is(err, fs.ErrExist) {
+			if st, serr := os.Stat(dir); serr == nil && time.Since(st.ModTime()) > staleSlot && os.RemoveAll(dir) == nil {
+				err = os.Mkdir(dir, 0o755)
+			}
+		}
+		if err == nil {
+			return dir, func() { os.RemoveAll(dir) }, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", nil, fmt.Errorf("making a folder for a copy of the checkout: %w", err)
+		}
+	}
+	dir, err := os.MkdirTemp("", "grader-copy-")
+	if err != nil {
+		return "", nil, fmt.Errorf("making a folder for a copy of the checkout: %w", err)
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
+}
 
 // copyTree copies the checkout at src to dst, leaving out top-level entries
 // whose names start with a dot (.git, .grader and the like): the go command

@@ -64,6 +64,9 @@ type Run struct {
 	Killed bool
 	// Copied is set when the run happened in a temporary copy.
 	Copied bool
+	// Dir is the folder go test ran in: Root, or the temporary copy
+	// (removed by the time Test returns).
+	Dir string
 	// Duration is the wall time of the run, compile included.
 	Duration time.Duration
 }
@@ -96,7 +99,11 @@ func Test(ctx context.Context, spec Spec) (*Run, error) {
 			}
 			args = append(args, "-overlay", ov)
 		} else {
-			dir = filepath.Join(tmp, "root")
+			var release func()
+			if dir, release, err = copySlot(spec.Root); err != nil {
+				return nil, fmt.Errorf("running %s: %w", spec.Package, err)
+			}
+			defer release()
 			if err := copyTree(spec.Root, dir); err != nil {
 				return nil, fmt.Errorf("running %s: copying the checkout: %w", spec.Package, err)
 			}
@@ -155,6 +162,7 @@ func Test(ctx context.Context, spec Spec) (*Run, error) {
 		Stderr:   strings.TrimSpace(string(rewrite(stderr.Bytes()))),
 		Duration: time.Since(start),
 		Copied:   copied,
+		Dir:      dir,
 	}
 	run.ExitCode = cmd.ProcessState.ExitCode()
 	if runCtx.Err() != nil && ctx.Err() == nil {

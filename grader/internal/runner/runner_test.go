@@ -110,6 +110,47 @@ func TestRun(t *testing.T) {
 		})
 	}
 	require.Equal(t, before, snapshot(t, root), "runs must leave the checkout as it was")
+
+	// Copies go to the same folder run after run (the build cache keys
+	// packages by folder), which is gone once the run is over.
+	spec := Spec{Root: root, Package: "./exercises/04-query/", Replace: map[string]string{"exercises/04-query/answer.sql": abs("solutions/query/answer.sql")}}
+	first, err := Test(context.Background(), spec)
+	require.NoError(t, err)
+	second, err := Test(context.Background(), spec)
+	require.NoError(t, err)
+	require.Equal(t, first.Dir, second.Dir)
+	require.NoDirExists(t, first.Dir)
+}
+
+func TestCopySlots(t *testing.T) {
+	root := t.TempDir()
+	a, releaseA, err := copySlot(root)
+	require.NoError(t, err)
+	b, releaseB, err := copySlot(root)
+	require.NoError(t, err)
+	require.NotEqual(t, a, b, "a folder in use is not handed out again")
+	releaseA()
+	require.NoDirExists(t, a)
+	c, releaseC, err := copySlot(root)
+	require.NoError(t, err)
+	require.Equal(t, a, c, "the same path comes back once free, so the build cache still holds its packages")
+	releaseB()
+	releaseC()
+
+	other, release, err := copySlot(t.TempDir())
+	require.NoError(t, err)
+	release()
+	require.NotEqual(t, strings.TrimSuffix(a, "-0"), strings.TrimSuffix(other, "-0"), "another checkout has slots of its own")
+
+	// A folder a killed run left behind is taken over once it is old.
+	left, _, err := copySlot(root)
+	require.NoError(t, err)
+	old := time.Now().Add(-staleSlot - time.Minute)
+	require.NoError(t, os.Chtimes(left, old, old))
+	again, release, err := copySlot(root)
+	require.NoError(t, err)
+	require.Equal(t, left, again)
+	release()
 }
 
 func TestRunReportsReplacedFilesUnderTheirOwnName(t *testing.T) {

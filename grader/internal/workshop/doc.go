@@ -10,6 +10,7 @@
 //	exercises/NN-slug/*_test.go     the suite; tests tag themselves with t.Attr("task", "N.M")
 //	grader/points.json              points per test (see Points)
 //	grader/manifest.json            git blob ids of suites and stubs, expected tests (see Manifest)
+//	grader/workshop.json            every exercise of the workshop, present or not (see Roster)
 //	.grader/state.json              hints shown, current exercise (see State)
 //
 // A typical use:

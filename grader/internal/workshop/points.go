@@ -28,6 +28,8 @@ import (
 // subtests); its task's entry in "tasks"; the exercise's "default"; the
 // top-level "default"; 1. Exercise keys may be the ID ("03") or the slug.
 type Points struct {
+	// Comment tells a reader why the points are what they are.
+	Comment   string                     `json:"comment,omitempty"`
 	Default   int                        `json:"default,omitempty"`
 	Exercises map[string]*ExercisePoints `json:"exercises,omitempty"`
 }

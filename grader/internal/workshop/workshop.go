@@ -29,6 +29,8 @@ type Workshop struct {
 	Points *Points
 	// Manifest is grader/manifest.json; never nil, possibly empty.
 	Manifest *Manifest
+	// Roster is grader/workshop.json, nil when the file does not exist.
+	Roster *Roster
 }
 
 // Exercise is one exercises/NN-slug folder, as described by its
@@ -162,6 +164,9 @@ func Open(root string) (*Workshop, error) {
 	if ws.Manifest, err = LoadManifest(filepath.Join(abs, ManifestPath)); err != nil {
 		return nil, err
 	}
+	if ws.Roster, err = LoadRoster(filepath.Join(abs, RosterPath)); err != nil {
+		return nil, err
+	}
 	return ws, nil
 }
 
@@ -207,6 +212,12 @@ func (w *Workshop) Find(name string) (*Exercise, error) {
 		_, bare, _ := strings.Cut(ex.Slug, "-")
 		if name == ex.ID || name == ex.Slug || name == bare {
 			return ex, nil
+		}
+	}
+	for _, e := range w.Absent() {
+		_, bare, _ := strings.Cut(e.Slug, "-")
+		if name == e.ID || name == e.Slug || name == bare {
+			return nil, fmt.Errorf("%s (%s) is %w yet: pull the workshop's latest version (git pull) to get it", e.Slug, e.Title, ErrNotInCheckout)
 		}
 	}
 	return nil, fmt.Errorf("%q: %w (have %s)", name, ErrUnknownExercise, w.ids())

@@ -257,3 +257,40 @@ func TestManifestRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, m.Exercises, back.Exercises)
 }
+
+func TestRoster(t *testing.T) {
+	root := fixture(t)
+	ws, err := Open(root)
+	require.NoError(t, err)
+	require.Nil(t, ws.Roster, "no grader/workshop.json: the folders are the roster")
+	require.Empty(t, ws.Absent())
+	require.Empty(t, ws.Unlisted())
+
+	require.NoError(t, os.WriteFile(filepath.Join(root, filepath.FromSlash(RosterPath)), []byte(`{"exercises": [
+		{"id": "05", "slug": "05-stream", "title": "A stream"},
+		{"id": "01", "slug": "01-sum", "title": "Adding numbers"},
+		{"id": "02", "slug": "02-words", "title": "Counting words"},
+		{"id": "03", "slug": "03-wait", "title": "Waiting"}
+	]}`), 0o644))
+	ws, err = Open(root)
+	require.NoError(t, err)
+	require.Equal(t, []RosterEntry{{ID: "05", Slug: "05-stream", Title: "A stream"}}, ws.Absent())
+	require.Len(t, ws.Unlisted(), 1)
+	require.Equal(t, "04-query", ws.Unlisted()[0].Slug)
+	for _, name := range []string{"5", "05", "05-stream", "stream"} {
+		_, err = ws.Find(name)
+		require.ErrorIs(t, err, ErrNotInCheckout, name)
+		require.Contains(t, err.Error(), "05-stream (A stream) is not in this checkout yet: pull")
+	}
+
+	for _, bad := range []string{
+		`{"exercises": [{"id": "05", "slug": "06-stream"}]}`,
+		`{"exercises": [{"id": "05", "slug": "05-a"}, {"id": "05", "slug": "05-b"}]}`,
+		`{"exercise": []}`,
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(root, filepath.FromSlash(RosterPath)), []byte(bad), 0o644))
+		_, err = Open(root)
+		require.Error(t, err, bad)
+		require.Contains(t, err.Error(), "workshop.json", bad)
+	}
+}

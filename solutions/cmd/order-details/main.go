@@ -3,38 +3,48 @@
 //
 //	go run ./solutions/cmd/order-details --bootstrap-servers localhost:9092
 //
-// --bootstrap-servers also reads KAFKA_BOOTSTRAP_SERVERS. SASL/TLS are not
-// passed to this plain sarama service yet (its core has no such settings).
+// With --processing-guarantee exactly-once [PROCESSING_GUARANTEE] each
+// verdict and the offset of its order are one transaction. The Kafka flags
+// are those of every command (see solutions/cmd/fraud).
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/IBM/sarama"
 
 	"github.com/streamworkshop/workshop/solutions/orderdetails"
 	"github.com/streamworkshop/workshop/solutions/platform"
+	"github.com/streamworkshop/workshop/streamlib/kafka"
 )
 
 func main() {
-	var kc platform.Kafka
-	kc.Register(flag.CommandLine)
+	var svc platform.Service
+	svc.RegisterClient(flag.CommandLine)
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	v, err := orderdetails.New(orderdetails.Config{Brokers: kc.Brokers(), Transactional: true, Partitioner: sarama.NewMurmur2Partitioner})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "order-details:", err)
-		os.Exit(1)
-	}
-	if err := v.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		fmt.Fprintln(os.Stderr, "order-details:", err)
-		os.Exit(1)
-	}
+	platform.Main("order-details", func(ctx context.Context) error {
+		log, err := svc.Logger()
+		if err != nil {
+			return err
+		}
+		if err := svc.Kafka.Validate(); err != nil {
+			return err
+		}
+		g, err := svc.ProcessingGuarantee()
+		if err != nil {
+			return err
+		}
+		v, err := orderdetails.New(orderdetails.Config{
+			Brokers:       svc.Kafka.Brokers(),
+			Transactional: g == kafka.ExactlyOnce,
+			Partitioner:   sarama.NewMurmur2Partitioner,
+			Sarama:        svc.Kafka.Sarama,
+			Logger:        log,
+		})
+		if err != nil {
+			return err
+		}
+		return v.Run(ctx)
+	})
 }

@@ -184,6 +184,12 @@ func (d SourceDescription) text(b *strings.Builder, extended bool) {
 	queries("Queries that write into this", d.WrittenBy)
 }
 
+// Listing renders rows under a header the way the ksqlDB CLI prints
+// SHOW listings: aligned columns between dashed rules.
+func Listing(header []string, rows [][]string) string {
+	return table(append([][]string{header}, rows...))
+}
+
 // table renders rows (the first is the header) with aligned columns.
 func table(rows [][]string) string {
 	widths := make([]int, len(rows[0]))

@@ -19,6 +19,15 @@ func (c *Catalog) analyzeInsertValues(s *ast.InsertValues) (Analysis, error) {
 	if target.ReadOnly {
 		return nil, invalid(s.Target.Pos(), "", "Cannot insert into read-only %s: %s", strings.ToLower(target.Type.String()), target.Name)
 	}
+	return InsertRow(target, s)
+}
+
+// InsertRow computes the record that INSERT INTO target ... VALUES writes:
+// the key and value columns in the target's order, with unset columns
+// NULL, and the timestamp. It checks the values as Analyze does, without a
+// catalogue; the SQL test runner uses it to build the rows an ASSERT
+// VALUES expects.
+func InsertRow(target *Source, s *ast.InsertValues) (*InsertValues, error) {
 	var names []ast.Ident
 	if s.Columns != nil {
 		names = s.Columns

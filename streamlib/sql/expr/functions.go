@@ -26,7 +26,10 @@ type FunctionInfo struct {
 // Functions lists the built-in scalar and aggregate functions by name.
 func Functions() []FunctionInfo {
 	out := make([]FunctionInfo, 0, len(scalars)+len(aggregates))
-	for _, f := range scalars {
+	for name, f := range scalars {
+		if name != f.name {
+			continue // an alias, such as SUBSTR for SUBSTRING
+		}
 		out = append(out, FunctionInfo{Name: f.name, Usage: f.usage, Description: f.desc})
 	}
 	for _, a := range aggregates {
