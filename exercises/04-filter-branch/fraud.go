@@ -37,8 +37,8 @@ func Build(b *streamlib.Builder) {
 
 	totals := sessionTotals(newOrders(orders))
 
-	// When an order joins two sessions into one, the aggregation deletes
-	// the sessions it merged: tombstones, which carry no total. Drop them,
+	// When an order joins a session, the aggregation deletes
+	// the sessions it replaced: tombstones, which carry no total. Drop them,
 	// and key each total by the order that made it.
 	byOrder := streamlib.MapRecord(totals,
 		func(r streamlib.Record[window.Windowed[int64], domain.OrderValue]) (streamlib.Record[string, domain.OrderValue], bool) {
@@ -75,8 +75,8 @@ func sessionTotals(orders streamlib.KStream[string, domain.Order]) streamlib.KSt
 	//   3. Aggregate each session into a domain.OrderValue: start from the
 	//      zero OrderValue; adding an order keeps that order and adds its
 	//      value (Order.Value: quantity × price) to the total. When an
-	//      order bridges two sessions they merge: merging two OrderValues
-	//      adds their totals and keeps the later one's order.
+	//      order joins sessions, they merge: merging two OrderValues adds
+	//      their totals and keeps the later one's order.
 	//      Materialized(TotalsStore) names the store, for queries.
 	//   4. Turn the table of totals back into a stream: one record per
 	//      update, with a tombstone for each session merged away.

@@ -92,10 +92,10 @@ func TestSessionTotals(t *testing.T) {
 			[]timed{{order("0", 1, 15, 100), 0}, {order("1", 1, 10, 100), time.Hour + time.Millisecond}},
 			[]total{{1, "0", 1500}, {1, "1", 1000}},
 			"after more than SessionGap (one hour) without an order the customer starts a new session, from zero"},
-		{"an order that bridges two sessions",
+		{"a late order joins only a session still open",
 			[]timed{{order("0", 1, 8, 100), 0}, {order("1", 1, 8, 100), 90 * time.Minute}, {order("2", 1, 5, 100), 45 * time.Minute}},
-			[]total{{1, "0", 800}, {1, "1", 800}, {1, "2", 2100}},
-			"an order that comes late, within an hour of two sessions, merges them into one: the merger adds the two totals and keeps the later order"},
+			[]total{{1, "0", 800}, {1, "1", 800}, {1, "2", 1300}},
+			"a session closes SessionGap after its last order (there is no grace), so order 2, though within an hour of order 0, cannot reopen order 0's closed session: it joins order 1's, and the merger adds that session's total to the zero start and keeps its order"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -45,8 +45,8 @@ func Build(b *streamlib.Builder) {
 		Filter(func(_ string, o domain.Order) bool { return o.State == domain.Created }, streamlib.Named("new-orders"))
 	validations := streamlib.Stream(b, validationsTopic.Name(), validationsTopic.KeySerde(), validationsTopic.ValueSerde())
 
-	// When a verdict bridges two sessions, the aggregation deletes the
-	// sessions it merged: tombstones, which carry no count. Drop them, and
+	// When a verdict joins a session, the aggregation deletes the
+	// sessions it replaced: tombstones, which carry no count. Drop them, and
 	// key each count by its order id alone.
 	counts := streamlib.MapRecord(passCounts(validations),
 		func(r streamlib.Record[window.Windowed[string], int64]) (streamlib.Record[string, int64], bool) {

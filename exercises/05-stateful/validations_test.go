@@ -50,10 +50,10 @@ func TestPassCounts(t *testing.T) {
 			[]event{pass("4", 0), pass("4", 5*time.Minute+time.Millisecond)},
 			map[string][]int64{"4": {1, 1}},
 			"after more than ValidationWindow (5 minutes) without a verdict, a new session counts from zero"},
-		{"a late verdict bridges two sessions",
+		{"a late verdict joins only a session still open",
 			[]event{pass("5", 0), pass("5", 8*time.Minute), pass("5", 4*time.Minute)},
-			map[string][]int64{"5": {3}},
-			"a verdict within 5 minutes of two sessions merges them: the merger adds their counts"},
+			map[string][]int64{"5": {1, 2}},
+			"a session closes ValidationWindow (5 minutes) after its last verdict, as there is no grace: the verdict at 4 minutes cannot reopen the first session, it joins the second, and the merger adds that session's count to the zero start"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -37,8 +37,8 @@ func Build(b *streamlib.Builder) {
 
 	totals := sessionTotals(newOrders(orders))
 
-	// When an order joins two sessions into one, the aggregation deletes
-	// the sessions it merged: tombstones, which carry no total. Drop them,
+	// When an order joins a session, the aggregation deletes
+	// the sessions it replaced: tombstones, which carry no total. Drop them,
 	// and key each total by the order that made it.
 	byOrder := streamlib.MapRecord(totals,
 		func(r streamlib.Record[window.Windowed[int64], domain.OrderValue]) (streamlib.Record[string, domain.OrderValue], bool) {
