@@ -121,7 +121,9 @@ func (in *Input[K, V]) TryPipeRecord(r streamlib.Record[K, V]) error {
 // PipeRaw sends already serialized bytes, e.g. a poison pill that no serde
 // would produce. A nil value is a tombstone.
 func (in *Input[K, V]) PipeRaw(key, value []byte, ts int64, headers streamlib.Headers) error {
-	return in.d.pipe(in.log, &streamlib.RawRecord{Topic: in.topic, Key: key, Value: value, Timestamp: ts, Headers: headers})
+	raw := in.d.newRaw()
+	*raw = streamlib.RawRecord{Topic: in.topic, Key: key, Value: value, Timestamp: ts, Headers: headers}
+	return in.d.pipe(in.log, raw)
 }
 
 // Output reads the typed records a topology wrote to one topic, in order.
