@@ -25,9 +25,11 @@
 // once defaulted to 24 hours, which made final results look stuck); zero is
 // a valid and common choice. Time here is stream time, the largest record
 // timestamp an aggregation has seen: a time window [start, end) closes when
-// stream time reaches end + grace, a session when it passes end + gap +
-// grace. Records for a closed window are dropped and counted as late. Since
-// only records move stream time, a window of an idle stream never closes.
+// stream time reaches end + grace, a sliding window [start, end] (both ends
+// inclusive) when it passes end + grace, a session when it passes end + gap
+// + grace. Records for a closed window are dropped and counted as late, and
+// a closed session is never extended or merged again. Since only records
+// move stream time, a window of an idle stream never closes.
 //
 //	hourly := window.Tumbling(time.Hour, 5*time.Minute)
 //	hourly.WindowsFor(90 * 60 * 1000) // [1h, 2h): closes at stream time 2h05m
